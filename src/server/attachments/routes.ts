@@ -1,0 +1,104 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import { getModule } from '../../modules/index.js';
+import { ATTACHMENT_KINDS, type AttachmentKind } from '../../modules/types.js';
+import { writeAudit } from '../audit/audit.js';
+import { isSecretariaTecnica } from '../auth/actor.js';
+import type { Ctx } from '../context.js';
+import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
+import { canWriteRecords, recordScope } from '../records/scope.js';
+import { tableName } from '../db/schema.js';
+
+// Detected MIME type (from the file's bytes, never its name) → kind.
+const MIME_KIND: Record<string, AttachmentKind> = {
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'audio/mpeg': 'mp3',
+  'video/mp4': 'mp4',
+  'audio/mp4': 'mp4',
+};
+
+export async function detectKind(buf: Buffer): Promise<{ kind: AttachmentKind; mime: string } | null> {
+  const t = await fileTypeFromBuffer(buf);
+  if (!t) return null;
+  const kind = MIME_KIND[t.mime];
+  return kind ? { kind, mime: t.mime } : null;
+}
+
+export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
+  app.post('/api/v1/attachments', { schema: { tags: ['adjuntos'], summary: 'Subir un archivo (multipart: file, field=<módulo>.<campo>)' } }, async (req, reply) => {
+    const a = req.actor!;
+    if (!canWriteRecords(a)) throw forbidden('Su rol no permite adjuntar archivos.');
+    if (!req.isMultipart()) throw badRequest('Envíe el archivo como multipart/form-data en el campo «file».', [{ field: 'file', message: 'Falta el archivo.' }]);
+    let fieldSpec: string | undefined;
+    let file: { name: string; buf: Buffer } | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'field' && part.fieldname === 'field') fieldSpec = String(part.value);
+      else if (part.type === 'file' && part.fieldname === 'file') {
+        const buf = await part.toBuffer();
+        file = { name: part.filename, buf };
+      } else if (part.type === 'file') await part.toBuffer();
+    }
+    if (!file || file.buf.length === 0) throw badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]);
+    let kinds: readonly AttachmentKind[] = ATTACHMENT_KINDS;
+    let maxMb = 20;
+    let fieldKey: string | null = null;
+    if (fieldSpec) {
+      const [mk, fk] = fieldSpec.split('.');
+      const f = getModule(mk)?.fields.find((x) => x.key === fk && x.type === 'archivo');
+      if (!f) throw badRequest(`«field»: «${fieldSpec}» no es un campo de archivo de ningún módulo.`, [{ field: 'field', message: `«${fieldSpec}» no es un campo de archivo.` }]);
+      kinds = f.files?.kinds ?? ATTACHMENT_KINDS;
+      maxMb = f.files?.maxMb ?? 20;
+      fieldKey = fieldSpec;
+    }
+    if (file.buf.length > maxMb * 1024 * 1024) throw new HttpError('payload_too_large', `El archivo excede ${maxMb} MB.`);
+    const det = await detectKind(file.buf);
+    if (!det || !kinds.includes(det.kind))
+      throw new HttpError('unsupported_type', `Tipo de archivo no permitido: se admiten ${kinds.map((k) => k.toUpperCase()).join(', ')} (el tipo se revisa por su contenido, no por su nombre).`);
+    const name = file.name.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 200) || `archivo.${det.kind}`;
+    const sha = crypto.createHash('sha256').update(file.buf).digest('hex');
+    const row = await ctx.db.tx(async (q) => {
+      const rows = await q.query<{ id: string }>(
+        `insert into attachment (name, size, type, kind, sha256, data, field, institucion_id, created_by) values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning id`,
+        [name, file!.buf.length, det.mime, det.kind, sha, file!.buf, fieldKey, a.institucion_id, a.id],
+      );
+      await writeAudit(q, a, { action: 'adjuntar', detail: { id: rows[0].id, name, size: file!.buf.length, sha256: sha } });
+      return rows[0];
+    });
+    return reply.code(201).send({ id: row.id, name, size: file.buf.length, type: det.mime });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/attachments/:id', { schema: { tags: ['adjuntos'], summary: 'Descargar un archivo' } }, async (req, reply) => {
+    const a = req.actor!;
+    const id = req.params.id;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('El archivo no existe o no tiene acceso a él.');
+    const rows = await ctx.db.query<{ name: string; type: string; data: Buffer | Uint8Array; institucion_id: string; created_by: string; field: string | null }>(
+      'select name, type, data, institucion_id, created_by, field from attachment where id = $1',
+      [id],
+    );
+    const f = rows[0];
+    if (!f) throw notFound('El archivo no existe o no tiene acceso a él.');
+    // Visible to the uploader's institution, or to whoever may see a record that references it.
+    let ok = isSecretariaTecnica(a) || f.institucion_id === a.institucion_id;
+    if (!ok && f.field) {
+      const [mk, fk] = f.field.split('.');
+      const m = getModule(mk);
+      if (m && m.fields.some((x) => x.key === fk)) {
+        const scope = recordScope(a, 1, 'records', m.key);
+        const hit = await ctx.db.query(`select 1 from ${tableName(m.key)} r where r.deleted_at is null and $1 = any(r."${fk}") and ${scope.sql} limit 1`, [id, ...scope.params]);
+        ok = hit.length > 0;
+      }
+    }
+    if (!ok) throw notFound('El archivo no existe o no tiene acceso a él.');
+    await ctx.db.tx((q) => writeAudit(q, a, { action: 'descargar', detail: { id } }));
+    return reply
+      .header('content-type', f.type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .send(Buffer.from(f.data));
+  });
+}

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { SPEC_CATALOGS } from '../catalogs/spec-catalogs.js';
+import { loadTerritory } from '../catalogs/territory.js';
+import { MODULES } from '../modules/index.js';
+import { checkDefinitions } from '../modules/check.js';
+import { hashPassword } from './auth/password.js';
+import { CatalogRegistry, seedCatalogs } from './catalogs/registry.js';
+import type { Config } from './config.js';
+import type { Ctx } from './context.js';
+import { openDb, type Db } from './db/client.js';
+
+export const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Institución de la Secretaría Técnica (SEGOB preside la CI y tiene la Secretaría Técnica). */
+export const ST_INSTITUTION = 'SEGOB';
+
+export async function seedInstitutions(db: Db): Promise<void> {
+  const def = SPEC_CATALOGS.find((c) => c.name === 'institucion');
+  if (!def) throw new Error('Falta el catálogo INSTITUCION en la especificación');
+  for (const it of def.items) {
+    const siglas = it.code.length <= 12 ? it.code : null;
+    await db.query(
+      `insert into institucion (codigo, nombre, siglas, ambito, grupo, obligada_reportar)
+       values ($1, $2, $3, 'FEDERAL', $4, $5) on conflict (codigo) do nothing`,
+      [it.code, it.label, siglas, it.group ?? null, it.group === 'CI_INTEGRANTE'],
+    );
+  }
+}
+
+/** Creates the first administrator when there is no user; returns the generated password, if any. */
+export async function ensureAdmin(db: Db, config: Config): Promise<{ created: boolean; generatedPassword?: string }> {
+  const rows = await db.query<{ n: number }>('select count(*)::int as n from app_user');
+  if (rows[0].n > 0) return { created: false };
+  const generated = config.SINTRA_ADMIN_PASSWORD ? undefined : crypto.randomBytes(12).toString('base64url');
+  const pw = config.SINTRA_ADMIN_PASSWORD ?? generated!;
+  await db.query(
+    `insert into app_user (username, password_hash, nombre, role, institucion_id, must_change_password)
+     values ($1, $2, 'Administración SINTRA', 'administrador', $3, $4)`,
+    [config.SINTRA_ADMIN_USER, await hashPassword(pw), ST_INSTITUTION, generated !== undefined],
+  );
+  return { created: true, generatedPassword: generated };
+}
+
+/** Opens and prepares the database: migrations, catalogs, institutions. Same for server, CLI and tests. */
+export async function createContext(config: Config, opts: { memory?: boolean; log?: Ctx['log'] } = {}): Promise<Ctx> {
+  checkDefinitions(MODULES, SPEC_CATALOGS);
+  const db = await openDb({ url: config.DATABASE_URL, dataDir: config.dataDir, memory: opts.memory });
+  await db.migrate();
+  await seedCatalogs(db, SPEC_CATALOGS);
+  await seedInstitutions(db);
+  const t = loadTerritory();
+  const baseCatalogs = { spec: SPEC_CATALOGS, territory: [t.entidad, t.municipio, t.pais] };
+  const catalogs = new CatalogRegistry();
+  await catalogs.reload(db, baseCatalogs);
+  const readDb = config.DATABASE_READ_URL ? await openDb({ url: config.DATABASE_READ_URL }) : db;
+  return { db, readDb, config, catalogs, baseCatalogs, log: opts.log ?? console, version: VERSION };
+}
+
+export async function closeContext(ctx: Ctx): Promise<void> {
+  if (ctx.readDb !== ctx.db) await ctx.readDb.close();
+  await ctx.db.close();
+}

@@ -1,0 +1,129 @@
+// Shapes of the HTTP contract (ARCHITECTURE.md §4) as the client reads them.
+// Field and module shapes mirror src/server/catalogs/routes.ts (`fieldOut`, `moduleOut`).
+import type { CatalogItem } from '../../catalogs/types';
+import type { Cond, FieldType, ModuleGroup, SectionDef, Values } from '../../modules/types';
+
+export type { CatalogItem, Cond, FieldType, ModuleGroup, SectionDef, Values };
+
+export interface FieldOut {
+  key: string;
+  label: string;
+  type: FieldType;
+  catalog: string | null;
+  required: boolean | 'condicional';
+  requiredWhen?: Cond;
+  section: string;
+  help: string | null;
+  min?: number;
+  max?: number;
+  step?: number;
+  minLength?: number;
+  maxLength?: number;
+  sumOf?: string[];
+  notBefore?: string;
+  notAbove?: string;
+  notAfterToday?: boolean;
+  exclusive?: string[];
+  denyCodes?: string[];
+  allowCodes?: string[];
+  stateField?: string;
+  files?: { maxFiles: number; kinds: string[]; maxMb: number };
+  otro?: boolean;
+  sensitivity?: 'P' | 'S';
+}
+
+export interface ModuleOut {
+  key: string;
+  number: number;
+  name: string;
+  group: string;
+  groupKey: ModuleGroup;
+  folioPrefix: string;
+  description: string;
+  mainDate: string;
+  formNote: string | null;
+  sections: SectionDef[];
+  listColumns: string[];
+  fields: FieldOut[];
+  metadata: string[];
+  metadataFields: FieldOut[];
+  example: Values;
+}
+
+export type Role = 'administrador' | 'validador' | 'validador_estatal' | 'enlace' | 'consulta' | 'auditor';
+
+export interface User {
+  id: string;
+  username: string;
+  nombre: string | null;
+  role: Role;
+  institucion_id: string;
+  institucion_nombre: string;
+  ambito: 'FEDERAL' | 'ESTATAL' | 'MUNICIPAL';
+  entidad: string | null;
+  scope: 'nacional' | 'estatal' | 'institucional' | 'ninguno';
+}
+
+export interface Session {
+  user: User;
+  mustChangePassword: boolean;
+  mfaEnrollmentRequired: boolean;
+  ambiente?: 'produccion' | 'capacitacion';
+}
+
+export interface Health {
+  status: string;
+  database: string;
+  ambiente: 'produccion' | 'capacitacion';
+  version: string;
+}
+
+export interface Issue {
+  field: string;
+  message: string;
+}
+
+export type Estatus = 'borrador' | 'enviado' | 'validado' | 'devuelto';
+
+/** A record as the API returns it: flat metadata and field keys. */
+export type RecordOut = Values & {
+  id: string;
+  folio_sintra: string;
+  institucion_id: string;
+  estatus: Estatus;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  pending?: Issue[];
+  warnings?: Issue[];
+};
+
+export interface ListOut {
+  items: RecordOut[];
+  nextCursor: string | null;
+  total: number;
+}
+
+export interface CatalogOut {
+  name?: string;
+  title?: string;
+  items: CatalogItem[];
+}
+
+export interface StatsOut {
+  rows: string;
+  cols: string | null;
+  cells: { row: string; col: string | null; value: number | string }[];
+  rowTotals: Record<string, number | string>;
+  colTotals: Record<string, number | string> | null;
+  total: number | string;
+  records: number | null;
+  notes: string[];
+}
+
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+}
