@@ -211,7 +211,7 @@ export async function incidencia(ctx: Ctx, q: Query): Promise<IncidenciaResult> 
       notes.push(
         `${last.anio} sólo cubre de enero a ${MESES[last.mes - 1]} (corte del archivo del SESNSP): no lo compare con años completos.`,
       );
-    if ((rows === 'mes' || cols === 'mes') && f.anio.length !== 1) notes.push('Cada mes suma los años seleccionados.');
+    if ((rows === 'mes' || cols === 'mes') && rows !== 'anio' && cols !== 'anio' && f.anio.length !== 1) notes.push('Cada mes suma los años seleccionados.');
     if ([rows, cols].some((d) => d === 'sexo' || d === 'grupo_edad') || f.sexo.length || f.grupo_edad.length)
       notes.push(
         'Grupo de edad: MENOR = 0 a 17 años; ADULTO = 18 y más; NO_ESPECIFICADO = edad no especificada (sexo conocido); ' +

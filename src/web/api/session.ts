@@ -59,3 +59,18 @@ export const ROLE_LABELS: Record<Role, string> = {
   consulta: 'Consulta',
   auditor: 'Auditoría',
 };
+
+// "Your session expired" notice for the login screen, set when any request answers 401.
+let expired = false;
+const listeners = new Set<() => void>();
+export const expiredStore = {
+  set(v: boolean) {
+    expired = v;
+    listeners.forEach((l) => l());
+  },
+  get: () => expired,
+  subscribe(l: () => void) {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  },
+};

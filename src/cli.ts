@@ -1,0 +1,111 @@
+// `npm run sintra -- <command>`: operations on the same database the server uses.
+import path from 'node:path';
+import { closeContext, createContext, ensureAdmin } from './server/bootstrap.js';
+import { loadConfig, type Config } from './server/config.js';
+import { acquireDataDirLock } from './server/db/lock.js';
+import { importSesnsp, SESNSP_DEFAULT_FILE } from './server/incidencia/sesnsp.js';
+import { hashPassword, passwordProblem } from './server/auth/password.js';
+import crypto from 'node:crypto';
+
+const HELP: Record<string, string> = {
+  migrate: 'migrate                         Aplica las migraciones y carga catálogos e instituciones.',
+  admin: 'admin reset-password <usuario>  Asigna una contraseña nueva (SINTRA_NEW_PASSWORD o generada) y exige cambiarla.\n  admin create                    Crea el administrador inicial si no hay usuarios.',
+  import: 'import sesnsp [archivo.csv]     Carga el archivo de víctimas del SESNSP (formato largo); sin archivo, el incluido.',
+};
+
+function usage(cmd?: string): string {
+  if (cmd && HELP[cmd]) return `Uso: npm run sintra -- ${HELP[cmd]}`;
+  return `SINTRA — línea de comandos\n\nUso: npm run sintra -- <comando> [opciones]\n\nComandos:\n${Object.values(HELP)
+    .map((h) => `  ${h}`)
+    .join('\n')}\n\nCada comando acepta --help. Con la base integrada, detenga el servidor antes de usar un comando.`;
+}
+
+async function withContext<T>(config: Config, fn: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>): Promise<T> {
+  if (!config.DATABASE_URL) acquireDataDirLock(config.dataDir);
+  const ctx = await createContext(config, { log: { ...console, info: () => undefined } as Console });
+  try {
+    return await fn(ctx);
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  if (!HELP[cmd]) {
+    console.error(`Comando desconocido: «${cmd}».\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(usage(cmd));
+    return 0;
+  }
+  const config = loadConfig();
+  switch (cmd) {
+    case 'migrate':
+      await withContext(config, async (ctx) => {
+        console.log(`Base de datos lista (${ctx.db.kind}).`);
+      });
+      return 0;
+    case 'import': {
+      const [source, file] = rest;
+      if (source !== 'sesnsp') {
+        console.error(`Fuente desconocida «${source ?? ''}». ${usage('import')}`);
+        return 2;
+      }
+      const target = file ? path.resolve(file) : SESNSP_DEFAULT_FILE;
+      await withContext(config, async (ctx) => {
+        const r = await importSesnsp(ctx.db, target);
+        console.log(r.skipped ? `El archivo ya estaba cargado (sin cambios): ${target}` : `SESNSP: ${r.rows} filas cargadas, ${r.victimas} víctimas.`);
+      });
+      return 0;
+    }
+    case 'admin': {
+      const [sub, username] = rest;
+      if (sub === 'create') {
+        await withContext(config, async (ctx) => {
+          const r = await ensureAdmin(ctx.db, config);
+          if (!r.created) console.log('Ya existen usuarios; no se creó ninguno.');
+          else console.log(r.generatedPassword ? `Administrador creado. Contraseña (una sola vez): ${r.generatedPassword}` : 'Administrador creado con SINTRA_ADMIN_PASSWORD.');
+        });
+        return 0;
+      }
+      if (sub === 'reset-password' && username) {
+        const pw = process.env.SINTRA_NEW_PASSWORD || crypto.randomBytes(12).toString('base64url');
+        const problem = passwordProblem(pw, username);
+        if (problem) {
+          console.error(`SINTRA_NEW_PASSWORD: ${problem}`);
+          return 2;
+        }
+        return withContext(config, async (ctx) => {
+          const rows = await ctx.db.query<{ id: string }>(
+            `update app_user set password_hash = $2, must_change_password = true, failed_logins = 0, locked_until = null where lower(username) = lower($1) returning id`,
+            [username, await hashPassword(pw)],
+          );
+          if (!rows.length) {
+            console.error(`No existe el usuario «${username}».`);
+            return 1;
+          }
+          await ctx.db.query('delete from session where user_id = $1', [rows[0].id]);
+          console.log(process.env.SINTRA_NEW_PASSWORD ? 'Contraseña asignada; deberá cambiarse al iniciar sesión.' : `Contraseña temporal (una sola vez): ${pw}`);
+          return 0;
+        });
+      }
+      console.error(usage('admin'));
+      return 2;
+    }
+  }
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`Error: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

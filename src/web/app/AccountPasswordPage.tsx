@@ -1,0 +1,5 @@
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+
+export function AccountPasswordPage() {
+  return <ChangePasswordPage forced={false} />;
+}

@@ -1,0 +1,86 @@
+// Code-based routes. Screens other than the home page load on demand (separate chunks), so the
+// first screen stays small; charts and the form's validators only load where they are used.
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { HomePage } from '../features/home/HomePage';
+import { RootLayout } from './RootLayout';
+import { NotFoundPage } from './NotFoundPage';
+
+export interface ListSearch {
+  q?: string;
+  estatus?: string;
+  campo?: string;
+  valores?: string[];
+  sort?: string;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+const rootRoute = createRootRoute({ component: RootLayout, notFoundComponent: NotFoundPage });
+
+const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+
+const listRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module',
+  validateSearch: (s: Record<string, unknown>): ListSearch => ({
+    q: str(s.q),
+    estatus: str(s.estatus),
+    campo: str(s.campo),
+    valores: Array.isArray(s.valores) ? s.valores.map(String) : str(s.valores) ? [String(s.valores)] : undefined,
+    sort: str(s.sort),
+  }),
+  component: lazyRouteComponent(() => import('../features/records/ListPage'), 'ListPage'),
+});
+
+const newRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module/nuevo',
+  component: lazyRouteComponent(() => import('../features/records/FormPage'), 'NewRecordPage'),
+});
+
+const recordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module/$id',
+  component: lazyRouteComponent(() => import('../features/records/RecordPage'), 'RecordPage'),
+});
+
+const editRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module/$id/editar',
+  component: lazyRouteComponent(() => import('../features/records/FormPage'), 'EditRecordPage'),
+});
+
+const statsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/estadisticas',
+  component: lazyRouteComponent(() => import('../features/stats/StatsPage'), 'StatsPage'),
+});
+
+const incidenciaRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/incidencia',
+  component: lazyRouteComponent(() => import('../features/incidencia/IncidenciaPage'), 'IncidenciaPage'),
+});
+
+const passwordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/cuenta/contrasena',
+  component: lazyRouteComponent(() => import('./AccountPasswordPage'), 'AccountPasswordPage'),
+});
+
+const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute]);
+
+export const router = createRouter({
+  routeTree,
+  defaultPreload: 'intent',
+  scrollRestoration: true,
+  defaultPendingMinMs: 0,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
