@@ -6,11 +6,15 @@ import { acquireDataDirLock } from './server/db/lock.js';
 import { importSesnsp, SESNSP_DEFAULT_FILE } from './server/incidencia/sesnsp.js';
 import { hashPassword, passwordProblem } from './server/auth/password.js';
 import crypto from 'node:crypto';
+import { HELP as BACKUP_HELP, auditCommand, backupCommand, restoreCommand } from './server/backup/commands.js';
+import { HELP as DUPLICADOS_HELP, duplicadosCommand } from './server/duplicates/commands.js';
 
 const HELP: Record<string, string> = {
   migrate: 'migrate                         Aplica las migraciones y carga catálogos e instituciones.',
   admin: 'admin reset-password <usuario>  Asigna una contraseña nueva (SINTRA_NEW_PASSWORD o generada) y exige cambiarla.\n  admin create                    Crea el administrador inicial si no hay usuarios.',
   import: 'import sesnsp [archivo.csv]     Carga el archivo de víctimas del SESNSP (formato largo); sin archivo, el incluido.',
+  ...BACKUP_HELP,
+  ...DUPLICADOS_HELP,
 };
 
 function usage(cmd?: string): string {
@@ -20,9 +24,9 @@ function usage(cmd?: string): string {
     .join('\n')}\n\nCada comando acepta --help. Con la base integrada, detenga el servidor antes de usar un comando.`;
 }
 
-async function withContext<T>(config: Config, fn: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>): Promise<T> {
+async function withContext<T>(config: Config, fn: (ctx: Awaited<ReturnType<typeof createContext>>) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   if (!config.DATABASE_URL) acquireDataDirLock(config.dataDir);
-  const ctx = await createContext(config, { log: { ...console, info: () => undefined } as Console });
+  const ctx = await createContext(config, { log: { ...console, info: () => undefined } as Console, migrate: opts.migrate });
   try {
     return await fn(ctx);
   } finally {
@@ -46,10 +50,23 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   switch (cmd) {
+    case 'audit':
+      return auditCommand(config, rest);
+    case 'duplicados':
+      return duplicadosCommand(config, rest);
+    case 'backup':
+      return backupCommand(config, rest);
+    case 'restore':
+      return restoreCommand(config, rest);
     case 'migrate':
-      await withContext(config, async (ctx) => {
-        console.log(`Base de datos lista (${ctx.db.kind}).`);
-      });
+      // Always migrates, even with SINTRA_MIGRATE_AT_START=0 (that setting is for the app's start).
+      await withContext(
+        config,
+        async (ctx) => {
+          console.log(`Base de datos lista (${ctx.db.kind}).`);
+        },
+        { migrate: true },
+      );
       return 0;
     case 'import': {
       const [source, file] = rest;

@@ -8,6 +8,7 @@ import { closeContext, createContext, ensureAdmin } from '../src/server/bootstra
 import { loadConfig } from '../src/server/config.js';
 import type { Ctx } from '../src/server/context.js';
 import { hashPassword } from '../src/server/auth/password.js';
+import { generate } from 'otplib';
 
 export const ADMIN_PASSWORD = 'Clave-De-Prueba-2026';
 
@@ -68,15 +69,63 @@ export async function setup(kind: DbKind, env: Record<string, string> = {}): Pro
   };
 }
 
-export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
-  const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+// Roles that must have a second factor (administrador, validador) sign in with TOTP. The helper enrols such a
+// user the first time, as a person would, and keeps the secret per app to compute later codes.
+const totpSecrets = new WeakMap<FastifyInstance, Map<string, { secret: string; lastStep: number }>>();
+const mfaSessions = new WeakMap<FastifyInstance, Map<string, string>>();
+
+/** A TOTP code the server has not seen for this user: a code serves once, one step of drift is accepted. */
+export async function nextTotp(t: { secret: string; lastStep: number }): Promise<string> {
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, t.lastStep + 1);
+  if (step > now + 1) await new Promise((res) => setTimeout(res, (step - 1) * 30_000 - Date.now() + 50));
+  t.lastStep = step;
+  return generate({ secret: t.secret, epoch: step * 30 });
+}
+
+/** The TOTP secret the helper enrolled for a user of this app, if any. */
+export function totpOf(app: FastifyInstance, username: string) {
+  return totpSecrets.get(app)?.get(username);
+}
+
+/**
+ * Signs in and returns the session cookie. Users with a second factor: the first time it enrols one (setup +
+ * confirm); later it sends a fresh TOTP code, and reuses a live session of the same user (a browser keeps
+ * its cookie) so that tests are not slowed by the one-code-per-30-seconds rule; `fresh` forces a new session.
+ */
+export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD, opts: { fresh?: boolean } = {}): Promise<string> {
+  const secrets = totpSecrets.get(app) ?? new Map<string, { secret: string; lastStep: number }>();
+  totpSecrets.set(app, secrets);
+  const live = mfaSessions.get(app) ?? new Map<string, string>();
+  mfaSessions.set(app, live);
+  const key = `${username}\u0000${password}`;
+  const cached = live.get(key);
+  if (cached && !opts.fresh) {
+    const me = await app.inject({ method: 'GET', url: '/api/v1/auth/me?peek=1', headers: { cookie: cached } });
+    if (me.statusCode === 200 && !JSON.parse(me.body).mfaEnrollmentRequired) return cached;
+  }
+  const known = secrets.get(username);
+  const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password, ...(known ? { totp: await nextTotp(known) } : {}) } });
   if (r.statusCode !== 200) throw new Error(`login ${username} -> ${r.statusCode} ${r.body}`);
   const c = r.cookies.find((x) => x.name === 'sintra_sesion');
   if (!c) throw new Error('sin cookie de sesión');
-  return `sintra_sesion=${c.value}`;
+  const cookie = `sintra_sesion=${c.value}`;
+  const body = JSON.parse(r.body) as { mfaEnrollmentRequired?: boolean; mustChangePassword?: boolean };
+  if (body.mfaEnrollmentRequired && !body.mustChangePassword) {
+    const setup = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa/setup', headers: { cookie }, payload: {} });
+    if (setup.statusCode !== 200) throw new Error(`mfa setup ${username} -> ${setup.statusCode} ${setup.body}`);
+    const t = { secret: (JSON.parse(setup.body) as { secret: string }).secret, lastStep: 0 };
+    // Enrolment does not use up a code: the first sign-in may repeat it.
+    const code = await generate({ secret: t.secret });
+    const conf = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa/confirm', headers: { cookie }, payload: { code } });
+    if (conf.statusCode !== 200) throw new Error(`mfa confirm ${username} -> ${conf.statusCode} ${conf.body}`);
+    secrets.set(username, t);
+  }
+  if (known || secrets.has(username)) live.set(key, cookie);
+  return cookie;
 }
 
-/** Creates a user directly (the users API belongs to another issue). */
+/** Creates a user directly in the database (tests of the users API use POST /api/v1/users). */
 export async function createUser(ctx: Ctx, u: { username: string; role: string; institucion_id: string; entidad?: string; password?: string }): Promise<void> {
   await ctx.db.query(`insert into app_user (username, password_hash, role, institucion_id, entidad) values ($1, $2, $3, $4, $5)`, [
     u.username,

@@ -46,8 +46,11 @@ export function isValidDate(s: string): boolean {
 }
 
 /** Today's calendar date in Mexico City (the spec's "hoy"). */
+// Built once: constructing an Intl.DateTimeFormat costs ~0.2 ms, which dominated bulk imports.
+const MX_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function todayMx(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return MX_DAY.format(now);
 }
 
 const q = (f: FieldDef) => `«${f.label}»`;

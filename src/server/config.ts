@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SSL_MODES, sslModeRefine } from './ops/pg-options.js';
 
 // Configuration is read from the environment once and validated at boot (STYLE.md line 10).
 const schema = z.object({
@@ -9,10 +11,12 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL debe empezar con postgres:// o postgresql://')
+    .superRefine(sslModeRefine('DATABASE_URL'))
     .optional(),
   DATABASE_READ_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL debe empezar con postgres://')
+    .superRefine(sslModeRefine('DATABASE_READ_URL'))
     .optional(),
   SINTRA_AMBIENTE: z.enum(['produccion', 'capacitacion']).default('produccion'),
   SINTRA_ADMIN_USER: z.string().min(3).default('admin'),
@@ -20,9 +24,26 @@ const schema = z.object({
   SINTRA_SESSION_IDLE_MIN: z.coerce.number().int().min(1).default(30),
   SINTRA_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   SINTRA_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  // Minutes between runs of the possible-duplicates detection (spec §4.3 rule 5); 0 turns it off.
+  SINTRA_DUPLICADOS_INTERVALO_MIN: z.coerce.number().int().min(0).default(1440),
   SINTRA_LOAD_SESNSP: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Production operations (docs/deployment.md documents each; a unit test keeps the table in step).
+  SINTRA_DB_POOL_MAX: z.coerce.number().int().min(2, 'SINTRA_DB_POOL_MAX debe ser al menos 2').max(500).default(10),
+  SINTRA_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  SINTRA_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  SINTRA_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  SINTRA_DB_SSL: z.enum(SSL_MODES, { message: `SINTRA_DB_SSL debe ser ${SSL_MODES.join(', ')}` }).optional(),
+  SINTRA_DB_SSL_CA: z.string().refine((p) => fs.existsSync(p), 'SINTRA_DB_SSL_CA: no existe el archivo del certificado').optional(),
+  SINTRA_MIGRATE_AT_START: z.enum(['0', '1']).default('1'),
+  SINTRA_METRICS_TOKEN: z.string().min(24, 'SINTRA_METRICS_TOKEN debe tener al menos 24 caracteres').optional(),
+  SINTRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  SINTRA_TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  SINTRA_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
 });
+
+/** The schema itself, for the deployment guide's table check. */
+export const configSchema = schema;
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 

@@ -7,7 +7,7 @@ import { writeAudit } from '../audit/audit.js';
 import { isSecretariaTecnica } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
-import { canWriteRecords, recordScope } from '../records/scope.js';
+import { canReadRecords, canWriteRecords, dbScope, recordScope } from '../records/scope.js';
 import { tableName } from '../db/schema.js';
 
 // Detected MIME type (from the file's bytes, never its name) → kind.
@@ -75,26 +75,31 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get<{ Params: { id: string } }>('/api/v1/attachments/:id', { schema: { tags: ['adjuntos'], summary: 'Descargar un archivo' } }, async (req, reply) => {
     const a = req.actor!;
     const id = req.params.id;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('El archivo no existe o no tiene acceso a él.');
-    const rows = await ctx.db.query<{ name: string; type: string; data: Buffer | Uint8Array; institucion_id: string; created_by: string; field: string | null }>(
-      'select name, type, data, institucion_id, created_by, field from attachment where id = $1',
-      [id],
-    );
-    const f = rows[0];
-    if (!f) throw notFound('El archivo no existe o no tiene acceso a él.');
-    // Visible to the uploader's institution, or to whoever may see a record that references it.
-    let ok = isSecretariaTecnica(a) || f.institucion_id === a.institucion_id;
-    if (!ok && f.field) {
-      const [mk, fk] = f.field.split('.');
-      const m = getModule(mk);
-      if (m && m.fields.some((x) => x.key === fk)) {
-        const scope = recordScope(a, 1, 'records', m.key);
-        const hit = await ctx.db.query(`select 1 from ${tableName(m.key)} r where r.deleted_at is null and $1 = any(r."${fk}") and ${scope.sql} limit 1`, [id, ...scope.params]);
-        ok = hit.length > 0;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('El archivo no existe o no tiene acceso a él.');
+    // One transaction under the actor's row-level security scope: lookup, access check and audit entry.
+    const f = await ctx.db.tx(async (q) => {
+      const rows = await q.query<{ name: string; type: string; data: Buffer | Uint8Array; institucion_id: string; created_by: string; field: string | null }>(
+        'select name, type, data, institucion_id, created_by, field from attachment where id = $1',
+        [id],
+      );
+      const f = rows[0];
+      // Only roles that read records download their files (never consulta or auditor).
+      if (!f || !canReadRecords(a)) throw notFound('El archivo no existe o no tiene acceso a él.');
+      // Visible to the uploader's institution, or to whoever may see a record that references it.
+      let ok = isSecretariaTecnica(a) || f.institucion_id === a.institucion_id;
+      if (!ok && f.field) {
+        const [mk, fk] = f.field.split('.');
+        const m = getModule(mk);
+        if (m && m.fields.some((x) => x.key === fk)) {
+          const scope = recordScope(a, 1, 'records', m.key);
+          const hit = await q.query(`select 1 from ${tableName(m.key)} r where r.deleted_at is null and $1 = any(r."${fk}") and ${scope.sql} limit 1`, [id, ...scope.params]);
+          ok = hit.length > 0;
+        }
       }
-    }
-    if (!ok) throw notFound('El archivo no existe o no tiene acceso a él.');
-    await ctx.db.tx((q) => writeAudit(q, a, { action: 'descargar', detail: { id } }));
+      if (!ok) throw notFound('El archivo no existe o no tiene acceso a él.');
+      await writeAudit(q, a, { action: 'descargar', detail: { id } });
+      return f;
+    }, dbScope(a));
     return reply
       .header('content-type', f.type)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`)

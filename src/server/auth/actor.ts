@@ -14,6 +14,12 @@ export interface Actor {
   /** validador_estatal: its state. */
   entidad: string | null;
   mustChangePassword: boolean;
+  /** Must enrol a second factor before reaching anything but /api/v1/auth/* (MFA_ROLES without MFA). */
+  mfaEnrollmentRequired?: boolean;
+  mfaEnabled?: boolean;
+  /** When the session ends: absolute limit, and the idle limit as of this request (ISO 8601). */
+  sessionExpiresAt?: string;
+  idleExpiresAt?: string;
   ip: string;
 }
 

@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { referenceItems } from '../records/service.js';
 import { isSecretariaTecnica } from '../auth/actor.js';
+import { todayMx } from '../../modules/validate.js';
 
 function fieldOut(f: FieldDef) {
   return {
@@ -94,6 +95,11 @@ export async function catalogRoutes(app: FastifyInstance, ctx: Ctx) {
       if (!c) throw new HttpError('not_found', `El catálogo «${req.params.catalog}» no existe.`);
       let items = c.items;
       if (req.query.entidad) items = items.filter((i) => i.parent === req.query.entidad);
+      // vigentes=1: only what a form may offer today (deprecated values stay readable, not offered).
+      if (req.query.vigentes === '1') {
+        const today = todayMx();
+        items = items.filter((i) => (!i.validFrom || i.validFrom <= today) && (!i.validTo || i.validTo >= today));
+      }
       return { name: c.def.name, title: c.def.title, official: c.def.official ?? false, source: c.def.source ?? null, items };
     },
   );

@@ -1,6 +1,7 @@
 // Tables built from the module definitions (drizzle-kit reads this file to generate migrations).
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -88,7 +89,22 @@ function moduleTable(m: (typeof MODULES)[number]) {
     index(`${tableName(m.key)}_inst_idx`).on(t.institucion_id as never, t.seq as never),
     index(`${tableName(m.key)}_list_idx`).on(t.seq as never),
     index(`${tableName(m.key)}_fecha_idx`).on(t.fecha_principal as never),
+    ...statsIndexes(m.key, t as Record<string, never>),
   ]);
+}
+
+/**
+ * Indexes of the statistics (issue 6, measured with `npm run bench`): the victims' legal tables read one
+ * condition over a period of the records that count (not deleted, enviado or validado), and the duplicate
+ * detection compares records of the same sex and nationality within 30 days of each other.
+ */
+function statsIndexes(moduleKey: string, t: Record<string, never>) {
+  if (moduleKey !== 'victimas') return [];
+  const counted = sql`deleted_at is null and estatus in ('enviado', 'validado')`;
+  return [
+    index('m_victimas_stats_idx').on(t.condicion, t.fecha_principal).where(counted),
+    index('m_victimas_dup_idx').on(t.sexo, t.nacionalidad, t.fecha_identificacion).where(counted),
+  ];
 }
 
 export const moduleTables = Object.fromEntries(MODULES.map((m) => [m.key, moduleTable(m)]));
@@ -136,6 +152,8 @@ export const appUser = pgTable('app_user', {
   mfa_secret: text('mfa_secret'),
   mfa_enabled: boolean('mfa_enabled').notNull().default(false),
   recovery_codes: text('recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+  // Last TOTP time step accepted at sign-in: a code is never accepted twice (ASVS 2.8.4).
+  mfa_last_step: bigint('mfa_last_step', { mode: 'number' }),
   failed_logins: integer('failed_logins').notNull().default(0),
   locked_until: timestamp('locked_until', { withTimezone: true }),
   last_login_at: timestamp('last_login_at', { withTimezone: true }),
@@ -156,6 +174,19 @@ export const session = pgTable(
     user_agent: varchar('user_agent', { length: 300 }),
   },
   (t) => [index('session_user_idx').on(t.user_id)],
+);
+
+// Counters of the rate limits (sign-in failures per IP, exports per user), in the database so that
+// several app instances share them. One row per bucket, key and fixed window.
+export const rateLimit = pgTable(
+  'rate_limit',
+  {
+    bucket: varchar('bucket', { length: 32 }).notNull(),
+    key: varchar('key', { length: 128 }).notNull(),
+    window_start: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.key, t.window_start] })],
 );
 
 export const catalogo = pgTable(
@@ -238,5 +269,18 @@ export const auditLog = pgTable(
     prev_hash: varchar('prev_hash', { length: 64 }).notNull(),
     hash: varchar('hash', { length: 64 }).notNull(),
   },
-  (t) => [index('audit_record_idx').on(t.record_id), index('audit_at_idx').on(t.at)],
+  (t) => [
+    index('audit_record_idx').on(t.record_id),
+    index('audit_at_idx').on(t.at),
+    // Filters of GET /api/v1/audit, newest first.
+    index('audit_user_idx').on(t.username, t.id),
+    index('audit_inst_idx').on(t.institucion_id, t.id),
+    index('audit_action_idx').on(t.action, t.id),
+  ],
 );
+
+// Programa Nacional and annual-report snapshots (their own files; re-exported so drizzle-kit sees them).
+export * from '../programa/tables.js';
+export * from '../reports/tables.js';
+// Publications, possible duplicates and scheduled jobs of the statistics.
+export * from '../stats/tables.js';

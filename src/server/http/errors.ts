@@ -17,6 +17,7 @@ export const PROBLEMS = {
   unprocessable: { status: 422, title: 'Archivo con errores' },
   too_many_requests: { status: 429, title: 'Demasiados intentos' },
   internal: { status: 500, title: 'Error interno' },
+  not_ready: { status: 503, title: 'Servicio no disponible' },
 } as const;
 export type ProblemCode = keyof typeof PROBLEMS;
 

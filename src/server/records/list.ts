@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import { tableName } from '../db/schema.js';
 import { badRequest } from '../http/errors.js';
 import { buildFilters, filterableField, first, type Query } from './filters.js';
-import { canReadRecords, recordScope } from './scope.js';
+import { canReadRecords, dbScope, recordScope, redactRecord } from './scope.js';
 import { col, moduleOr404, selectList } from './service.js';
 import { notFound } from '../http/errors.js';
 import type { FieldDef } from '../../modules/types.js';
@@ -37,7 +37,12 @@ export async function listRecords(ctx: Ctx, a: Actor, moduleKey: string, query: 
   const params: unknown[] = [];
   const scope = recordScope(a, 0, 'records', m.key);
   params.push(...scope.params);
-  const conds = ['r.deleted_at is null', scope.sql, ...buildFilters(m, query, params, { allowEstatus: true })];
+  // eliminados=1: the administrator's view of soft-deleted records (to restore them).
+  const deleted = first(query.eliminados) === '1';
+  if (deleted && a.role !== 'administrador') throw badRequest('Solo la administración consulta registros eliminados.', [{ field: 'eliminados', message: 'No permitido para su rol.' }]);
+  const { eliminados: _omit, ...rest } = query;
+  void _omit;
+  const conds = [deleted ? 'r.deleted_at is not null' : 'r.deleted_at is null', scope.sql, ...buildFilters(m, rest, params, { allowEstatus: true })];
 
   // Sort: default newest first (creation order); otherwise a field, with seq as tie-breaker.
   const sortRaw = first(query.sort);
@@ -65,17 +70,27 @@ export async function listRecords(ctx: Ctx, a: Actor, moduleKey: string, query: 
     } catch {
       throw badRequest('«cursor» inválido: use el valor nextCursor de la respuesta anterior.', [{ field: 'cursor', message: 'Cursor inválido.' }]);
     }
-    params.push(cur.v, cur.s);
     const cmp = dir === 'desc' ? '<' : '>';
-    conds.push(expr === 'r.seq' ? `r.seq ${cmp} $${params.length}` : `(${expr}, r.seq) ${cmp} ($${params.length - 1}::${cast}, $${params.length})`);
+    // Every pushed parameter must be used in the SQL (an unused one has no type and the query fails).
+    if (expr === 'r.seq') {
+      params.push(cur.s);
+      conds.push(`r.seq ${cmp} $${params.length}`);
+    } else {
+      params.push(cur.v, cur.s);
+      conds.push(`(${expr}, r.seq) ${cmp} ($${params.length - 1}::${cast}, $${params.length})`);
+    }
   }
   params.push(limit + 1);
-  const rows = await ctx.db.query<Record<string, unknown>>(
-    `select ${selectList(m)}, r.seq as _seq, ${expr} as _sortv from ${tableName(m.key)} r
-      where ${conds.join(' and ')} order by ${expr} ${dir}, r.seq ${dir} limit $${params.length}`,
-    params,
-  );
-  const total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n from ${tableName(m.key)} r where ${where}`, countParams))[0].n;
+  // Under the actor's row-level security scope too: a wrong filter above still cannot reach other institutions.
+  const { rows, total } = await ctx.db.tx(async (q) => {
+    const rows = await q.query<Record<string, unknown>>(
+      `select ${selectList(m)}, r.seq as _seq, ${expr} as _sortv from ${tableName(m.key)} r
+        where ${conds.join(' and ')} order by ${expr} ${dir}, r.seq ${dir} limit $${params.length}`,
+      params,
+    );
+    const total = (await q.query<{ n: number }>(`select count(*)::int as n from ${tableName(m.key)} r where ${where}`, countParams))[0].n;
+    return { rows, total };
+  }, dbScope(a));
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =
@@ -85,10 +100,12 @@ export async function listRecords(ctx: Ctx, a: Actor, moduleKey: string, query: 
   const items = page.map((row) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row)) if (!k.startsWith('_')) out[k] = v instanceof Date ? v.toISOString() : v;
-    delete out.deleted_at;
-    delete out.deleted_reason;
+    if (!deleted) {
+      delete out.deleted_at;
+      delete out.deleted_reason;
+    }
     delete out.fecha_principal;
-    return out;
+    return redactRecord(a, m, out, (c) => ctx.catalogs.item('institucion', c));
   });
   return { items, nextCursor, total };
 }

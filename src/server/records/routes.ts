@@ -41,6 +41,9 @@ export async function recordRoutes(app: FastifyInstance, ctx: Ctx) {
     await svc.remove(req.actor!, req.params.module, req.params.id, req.body);
     return reply.code(204).send();
   });
+  r.post('/api/v1/modules/:module/records/:id/restore', { schema: { tags, summary: 'Restaurar un registro eliminado (administrador)', params: idParams, body: actionBody } }, async (req) =>
+    svc.restore(req.actor!, req.params.module, req.params.id, req.body),
+  );
   r.post('/api/v1/modules/:module/records/:id/submit', { schema: { tags, summary: 'Enviar a validación', params: idParams, body: actionBody } }, async (req) =>
     svc.submit(req.actor!, req.params.module, req.params.id),
   );

@@ -6,12 +6,12 @@ import { ATTACHMENT_KINDS, isFilled, type FieldDef, type ModuleDef, type Values 
 import { computeTotals, mainDateOf, normalize, todayMx, validate, type Issue } from '../../modules/validate.js';
 import type { Actor } from '../auth/actor.js';
 import { isSecretariaTecnica } from '../auth/actor.js';
-import { writeAudit } from '../audit/audit.js';
+import { recordDiff, writeAudit } from '../audit/audit.js';
 import type { Ctx } from '../context.js';
-import type { Queryable } from '../db/client.js';
+import { withoutRowSecurity, type Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
-import { canReadRecords, canValidate, canWriteRecords, recordScope } from './scope.js';
+import { canReadRecords, canValidate, canWriteRecords, dbScope, recordScope, redactRecord } from './scope.js';
 
 export type RecordOut = Values & { pending: Issue[]; warnings: Issue[] };
 
@@ -54,7 +54,7 @@ export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
-function dataColumns(m: ModuleDef): string[] {
+export function dataColumns(m: ModuleDef): string[] {
   const cols: string[] = [];
   for (const f of m.fields) {
     cols.push(f.key);
@@ -77,7 +77,7 @@ function toOut(m: ModuleDef, row: Record<string, unknown>): Values {
   return out;
 }
 
-function searchText(m: ModuleDef, v: Values, folio: string): string {
+export function searchText(m: ModuleDef, v: Values, folio: string): string {
   const parts = [folio];
   for (const f of m.fields) {
     if ((f.type === 'texto' || f.type === 'texto_largo') && typeof v[f.key] === 'string') parts.push(v[f.key] as string);
@@ -86,8 +86,25 @@ function searchText(m: ModuleDef, v: Values, folio: string): string {
   return fold(parts.join(' \u0001 '));
 }
 
+/** Reserves n consecutive folios of a module for this year (bulk imports); the counter row stays locked until commit. */
+export async function reserveFolios(q: Queryable, m: ModuleDef, n: number): Promise<string[]> {
+  const year = Number(todayMx().slice(0, 4));
+  const rows = await q.query<{ last: number }>(
+    `insert into folio_counter (prefix, anio, last) values ($1, $2, $3)
+     on conflict (prefix, anio) do update set last = folio_counter.last + $3 returning last`,
+    [m.folioPrefix, year, n],
+  );
+  const first = rows[0].last - n + 1;
+  return Array.from({ length: n }, (_, i) => `${m.folioPrefix}-${year}-${String(first + i).padStart(6, '0')}`);
+}
+
 export class RecordService {
   constructor(private readonly ctx: Ctx) {}
+
+  /** A transaction under the actor's row-level security scope (defence in depth behind recordScope). */
+  private tx<T>(a: Actor, fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.ctx.db.tx(fn, dbScope(a));
+  }
 
   private get db() {
     return this.ctx.db;
@@ -100,6 +117,8 @@ export class RecordService {
     m: ModuleDef,
     body: Record<string, unknown>,
     existing: { id: string; institucion_id: string; created_at: string } | null,
+    // Imports check uniqueness for a whole batch at once (and against the file's other rows) instead.
+    opts: { uniqueness?: boolean } = {},
   ): Promise<{ values: Values; errors: Issue[]; pending: Issue[]; warnings: Issue[]; mainDate: string | null }> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('El cuerpo debe ser un objeto JSON con los campos del registro.');
     const { values, errors } = normalize(m, body);
@@ -114,7 +133,7 @@ export class RecordService {
     errors.push(...computeTotals(m, values));
     const mainDate = mainDateOf(m, values, existing?.created_at ?? new Date().toISOString());
     const r = validate(m, values, { catalogs: this.ctx.catalogs, today: todayMx(), mainDate });
-    errors.push(...r.errors, ...(await this.checkReferences(q, m, values, inst)), ...(await this.checkUniqueness(q, m, values, inst, existing?.id ?? null)));
+    errors.push(...r.errors, ...(await this.checkReferences(q, m, values, inst)), ...(opts.uniqueness === false ? [] : await this.checkUniqueness(q, m, values, inst, existing?.id ?? null)));
     return { values, errors: dedupe(errors), pending: dedupe(r.pending), warnings: r.warnings, mainDate };
   }
 
@@ -128,7 +147,8 @@ export class RecordService {
       const cat = f.catalog;
       if (cat && this.ctx.catalogs.isReference(cat)) {
         const ids = Array.isArray(val) ? (val as string[]) : [val as string];
-        const ok = new Set((await referenceItems(q, cat, inst, ids)).map((x) => x.code));
+        // Deliberately across institutions (spec §3.7), with referenceItems' own filter: not under RLS.
+        const ok = new Set((await withoutRowSecurity(q, () => referenceItems(q, cat, inst, ids))).map((x) => x.code));
         for (const id of ids) if (!ok.has(id)) issues.push({ field: f.key, message: `«${f.label}»: el registro «${id}» no existe o no puede vincularse.` });
       }
     }
@@ -189,7 +209,7 @@ export class RecordService {
   async create(a: Actor, moduleKey: string, body: Record<string, unknown>): Promise<RecordOut> {
     const m = moduleOr404(moduleKey);
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite registrar información.');
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const c = await this.check(q, a, m, body, null);
       if (c.errors.length) throw badRequest(`El registro tiene ${c.errors.length} dato(s) inválido(s).`, c.errors);
       const folio = await this.nextFolio(q, m);
@@ -212,7 +232,7 @@ export class RecordService {
   /** Loads one record within the actor's scope, or 404 (never revealing that it exists elsewhere). */
   async load(q: Queryable, a: Actor, m: ModuleDef, id: string, forUpdate = false): Promise<Record<string, unknown>> {
     if (!canReadRecords(a)) throw notFound();
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound();
     const scope = recordScope(a, 1, 'records', m.key);
     const rows = await q.query<Record<string, unknown>>(
       `select ${selectList(m)} from ${tableName(m.key)} r where r.id = $1 and r.deleted_at is null and ${scope.sql}${forUpdate ? ' for update' : ''}`,
@@ -224,12 +244,12 @@ export class RecordService {
 
   async get(a: Actor, moduleKey: string, id: string): Promise<RecordOut> {
     const m = moduleOr404(moduleKey);
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const row = await this.load(q, a, m, id);
       const out = toOut(m, row);
       const v = await this.issuesOf(q, a, m, out);
       if (m.key === 'victimas') await writeAudit(q, a, { action: 'consultar', module: m.key, recordId: id });
-      return { ...out, ...v };
+      return redactRecord(a, m, { ...out, ...v }, (c) => this.ctx.catalogs.item('institucion', c));
     });
   }
 
@@ -245,7 +265,7 @@ export class RecordService {
     const version = body.version;
     if (typeof version !== 'number' || !Number.isInteger(version))
       throw badRequest('Falta «version»: envíe la versión del registro que está modificando.', [{ field: 'version', message: '«version» es obligatorio y debe ser un número entero.' }]);
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const row = await this.load(q, a, m, id, true);
       const current = toOut(m, row);
       if (current.version !== version)
@@ -270,10 +290,9 @@ export class RecordService {
         params,
       );
       const out = toOut(m, rows[0]);
-      const changes: Record<string, [unknown, unknown]> = {};
-      for (const k of [...METADATA_FIELDS.map((f) => f.key), ...dataColumns(m)])
-        if (JSON.stringify(current[k]) !== JSON.stringify(out[k])) changes[k] = [current[k], out[k]];
-      await writeAudit(q, a, { action: 'modificar', module: m.key, recordId: id, detail: { cambios: changes } });
+      // Sensitive victim fields are named, never their values (recordDiff).
+      const diff = recordDiff(m, current, out, [...METADATA_FIELDS.map((f) => f.key), ...dataColumns(m)]);
+      await writeAudit(q, a, { action: 'modificar', module: m.key, recordId: id, detail: diff });
       return { ...out, pending: c.pending, warnings: c.warnings };
     });
   }
@@ -282,17 +301,35 @@ export class RecordService {
     const m = moduleOr404(moduleKey);
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite eliminar registros.');
     const reason = reasonOf(body, 'reason', 'el motivo de la eliminación');
-    await this.db.tx(async (q) => {
+    await this.tx(a, async (q) => {
       await this.load(q, a, m, id, true);
       await q.query(`update ${tableName(m.key)} set deleted_at = clock_timestamp(), deleted_by = $2, deleted_reason = $3, version = version + 1 where id = $1`, [id, a.id, reason]);
       await writeAudit(q, a, { action: 'eliminar', module: m.key, recordId: id, detail: { motivo: reason } });
     });
   }
 
+  /** Undoes a soft deletion (administrador only), with a reason; the record returns to lists and statistics. */
+  async restore(a: Actor, moduleKey: string, id: string, body: unknown): Promise<RecordOut> {
+    const m = moduleOr404(moduleKey);
+    if (a.role !== 'administrador') throw forbidden('Solo la administración puede restaurar registros eliminados.');
+    const reason = reasonOf(body, 'reason', 'el motivo de la restauración');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound();
+    return this.tx(a, async (q) => {
+      const rows = await q.query<Record<string, unknown>>(
+        `update ${tableName(m.key)} r set deleted_at = null, deleted_by = null, deleted_reason = null, version = version + 1, updated_by = $2, updated_at = clock_timestamp()
+          where r.id = $1 and r.deleted_at is not null returning ${selectList(m)}`,
+        [id, a.id],
+      );
+      if (!rows[0]) throw notFound('No hay un registro eliminado con ese identificador.');
+      await writeAudit(q, a, { action: 'restaurar', module: m.key, recordId: id, detail: { motivo: reason } });
+      return { ...toOut(m, rows[0]), pending: [], warnings: [] };
+    });
+  }
+
   async submit(a: Actor, moduleKey: string, id: string): Promise<RecordOut> {
     const m = moduleOr404(moduleKey);
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite enviar registros.');
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const row = await this.load(q, a, m, id, true);
       const cur = toOut(m, row);
       if (cur.estatus !== 'borrador' && cur.estatus !== 'devuelto')
@@ -307,7 +344,7 @@ export class RecordService {
   async validateRecord(a: Actor, moduleKey: string, id: string): Promise<RecordOut> {
     const m = moduleOr404(moduleKey);
     if (!canValidate(a)) throw forbidden('Su rol no permite validar registros.');
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const cur = toOut(m, await this.load(q, a, m, id, true));
       this.checkValidatorReach(a, cur);
       if (cur.estatus !== 'enviado') throw new HttpError('invalid_state', `Solo se validan registros enviados; este está «${String(cur.estatus)}».`);
@@ -322,7 +359,7 @@ export class RecordService {
     const m = moduleOr404(moduleKey);
     if (!canValidate(a)) throw forbidden('Su rol no permite devolver registros.');
     const comment = reasonOf(body, 'comment', 'las observaciones para la institución');
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const cur = toOut(m, await this.load(q, a, m, id, true));
       this.checkValidatorReach(a, cur);
       if (cur.estatus !== 'enviado') throw new HttpError('invalid_state', `Solo se devuelven registros enviados; este está «${String(cur.estatus)}».`);
@@ -334,7 +371,7 @@ export class RecordService {
     const m = moduleOr404(moduleKey);
     if (!canValidate(a) && !canWriteRecords(a)) throw forbidden('Su rol no permite reabrir registros.');
     const reason = reasonOf(body, 'reason', 'el motivo de la reapertura');
-    return this.db.tx(async (q) => {
+    return this.tx(a, async (q) => {
       const cur = toOut(m, await this.load(q, a, m, id, true));
       if (cur.estatus !== 'validado') throw new HttpError('invalid_state', `Solo se reabren registros validados; este está «${String(cur.estatus)}».`);
       return this.transition(q, a, m, cur, 'enviado', { validado_at: null, validado_by: null }, 'reabrir', { motivo: reason });
@@ -396,7 +433,7 @@ function dedupe(issues: Issue[]): Issue[] {
 /** Items of a record-reference catalog (spec §3.7) visible to an institution; optionally only some ids. */
 export async function referenceItems(q: Queryable, cat: string, inst: string | null, ids?: string[]): Promise<{ code: string; label: string }[]> {
   const idFilter = ids ? ' and r.id = any($2::uuid[])' : '';
-  const okIds = ids?.filter((x) => /^[0-9a-f-]{36}$/i.test(x));
+  const okIds = ids?.filter((x) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(x));
   if (ids && !okIds?.length) return [];
   const p: unknown[] = [inst];
   if (ids) p.push(okIds);

@@ -1,14 +1,19 @@
-// Cross-tabulation of a module's records by one or two dimensions (contract §4 "Statistics shape").
-import { METADATA_FIELDS } from '../../modules/metadata.js';
-import { fieldCatalog, type FieldDef, type ModuleDef } from '../../modules/types.js';
+// Cross-tabulation of a module's records by one or two dimensions (contract §4 "Statistics shape"),
+// aggregated in SQL: counts, sums of numeric fields (`sum`, with `_medida` to put several side by side) or
+// distinct values (`distinct`). Who sees exact figures and who sees suppressed ones is decided here
+// (statsAccess), following ARCHITECTURE §5 and spec §4.3.4.
+import type { ModuleDef } from '../../modules/types.js';
 import type { Actor } from '../auth/actor.js';
+import { isSecretariaTecnica } from '../auth/actor.js';
 import type { Ctx } from '../context.js';
+import type { DbScope, Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { asList, buildFilters, first, type Query } from '../records/filters.js';
-import { mustSuppress, recordScope } from '../records/scope.js';
+import { dbScope, mustSuppress, recordScope } from '../records/scope.js';
 import { col } from '../records/service.js';
-import { isSecretariaTecnica } from '../auth/actor.js';
+import { codeInfo, derivedOf, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
+import { suppress as suppressTable, suppressionTag } from './suppression.js';
 
 export type CellValue = number | '<5';
 
@@ -21,110 +26,265 @@ export interface StatsResult {
   total: CellValue;
   records: CellValue | null;
   notes: string[];
+  /** Labels of the codes, and their display order (catalog order; "Sin dato" last). */
+  labels?: { rows: Record<string, string>; cols: Record<string, string> };
+  order?: { rows: string[]; cols: string[] };
+  /** Whether a dimension is multi-choice (total = mentions). */
+  multi?: boolean;
+  /** Disclosure control applied to this output, or null when the figures are exact. */
+  suppression?: { threshold: number; primary: number; complementary: number; withheld: boolean } | null;
 }
 
 /** Modules whose figures count persons (spec §4.3.4: small-cell rule). */
 export const PERSON_MODULES = ['victimas', 'operativos_rescate'];
 
-const SIN_DATO = `'SIN_DATO'`;
-const DERIVED = ['anio', 'trimestre', 'mes', 'institucion_id', 'ambito', 'entidad_federativa', '_medida'] as const;
+/** Query keys the engine reads besides f.<campo> filters. */
+export const STATS_PARAMS = ['rows', 'cols', 'sum', 'distinct', 'estatus', 'from', 'to', 'q', 'anio', 'alcance', 'publicacion', 'duplicados', 'format'] as const;
 
-interface Dim {
-  name: string;
-  /** A lateral subquery producing column v (one row per value). */
-  lateral: (alias: string) => string;
-  multi: boolean;
-  catalog?: string;
+export interface StatsAccess {
+  /** SQL constraint on alias r with its parameters (numbered from 1). */
+  scope: { sql: string; params: unknown[] };
+  /** Row-level security scope of the transaction that reads. */
+  db: DbScope;
+  suppressed: boolean;
+  /** Only validado records (published outputs). */
+  validadoOnly: boolean;
+  /** Human description of whose records are counted. */
+  reach: string;
 }
 
-export function dimensionsOf(m: ModuleDef): string[] {
-  const keys = [...METADATA_FIELDS, ...m.fields].filter((f) => fieldCatalog(f) || f.type === 'booleano').map((f) => f.key);
-  return [...new Set([...DERIVED, ...keys, 'periodo_anio', 'periodo_trimestre'])];
-}
+const truthy = (v: string | undefined) => v === '1' || v === 'true' || v === 'si';
 
-function dim(m: ModuleDef, name: string, measures: string[]): Dim {
-  const meta = (sql: string, catalog?: string): Dim => ({ name, multi: false, catalog, lateral: (a) => `lateral (select ${sql} as v) ${a}` });
-  switch (name) {
-    case 'anio':
-      return meta(`coalesce(extract(year from r.fecha_principal)::int::text, ${SIN_DATO})`);
-    case 'trimestre':
-      return meta(`coalesce(extract(quarter from r.fecha_principal)::int::text, ${SIN_DATO})`);
-    case 'mes':
-      return meta(`coalesce(lpad(extract(month from r.fecha_principal)::int::text, 2, '0'), ${SIN_DATO})`);
-    case 'entidad_federativa':
-      return meta(`coalesce(r.entidad_federativa, case when r.ambito = 'FEDERAL' then 'NACIONAL' else ${SIN_DATO} end)`, 'entidad');
-    case '_medida':
-      if (measures.length < 1) throw badRequest('«_medida» necesita «sum» con uno o más campos.', [{ field: 'sum', message: 'Indique los campos a sumar.' }]);
-      return {
-        name,
-        multi: false,
-        lateral: (a) => `lateral (values ${measures.map((k) => `('${k}', r.${col(k)}::numeric)`).join(', ')}) ${a}(v, x)`,
-      };
-  }
-  const f: FieldDef | undefined = [...METADATA_FIELDS, ...m.fields].find((x) => x.key === name);
-  if (!f || !(fieldCatalog(f) || f.type === 'booleano'))
-    throw badRequest(`No se puede tabular por «${name}»: use un campo de catálogo, entidad, municipio o país del módulo, o anio, trimestre, mes, institucion_id, ambito, entidad_federativa.`, [
-      { field: 'rows', message: `Dimensión desconocida «${name}».` },
-    ]);
-  if (f.type === 'catalogo_multiple')
-    return {
-      name,
-      multi: true,
-      catalog: fieldCatalog(f),
-      lateral: (a) => `lateral unnest(case when cardinality(r.${col(f.key)}) = 0 then array[${SIN_DATO}] else r.${col(f.key)} end) ${a}(v)`,
-    };
-  if (f.type === 'booleano') return meta(`coalesce(case when r.${col(f.key)} then 'SI' when not r.${col(f.key)} then 'NO' end, ${SIN_DATO})`);
-  return meta(`coalesce(r.${col(f.key)}::text, ${SIN_DATO})`, fieldCatalog(f));
-}
-
-export async function crosstab(ctx: Ctx, a: Actor, m: ModuleDef, query: Query): Promise<StatsResult> {
+/**
+ * Whose records a statistic counts and whether its figures are suppressed (ARCHITECTURE §5):
+ * - by default each role counts its own record scope with exact figures (Secretaría Técnica: all;
+ *   validador_estatal: its state; enlace: its institution); `consulta` counts everything, suppressed;
+ * - `alcance=nacional` lets an enlace or a validador_estatal look beyond its scope, suppressed;
+ * - `publicacion=1` (outputs marked for publication) counts every institution's validated records,
+ *   suppressed, whoever asks.
+ */
+export function statsAccess(a: Actor, query: Query): StatsAccess {
   if (a.role === 'auditor') throw forbidden('Su rol no consulta estadísticas.');
+  const alcance = first(query.alcance) ?? 'propio';
+  if (alcance !== 'propio' && alcance !== 'nacional')
+    throw badRequest('«alcance» debe ser «propio» (sus registros, cifras exactas) o «nacional» (todas las instituciones, cifras protegidas).', [
+      { field: 'alcance', message: 'Use propio o nacional.' },
+    ]);
+  const pub = first(query.publicacion);
+  if (pub !== undefined && !['0', '1', 'true', 'false', 'si', 'no'].includes(pub))
+    throw badRequest('«publicacion» debe ser 1 (salida para publicar) o 0.', [{ field: 'publicacion', message: 'Use 1 o 0.' }]);
+  const all = { scope: { sql: 'true', params: [] as unknown[] }, db: { ...dbScope(a, 'stats'), scope: 'agregado' as const } };
+  if (truthy(pub)) return { ...all, suppressed: true, validadoOnly: true, reach: 'todas las instituciones (publicación)' };
+  if (isSecretariaTecnica(a)) return { scope: { sql: 'true', params: [] }, db: dbScope(a, 'stats'), suppressed: false, validadoOnly: false, reach: 'todas las instituciones' };
+  if (a.role === 'consulta' || alcance === 'nacional') return { ...all, suppressed: true, validadoOnly: false, reach: 'todas las instituciones' };
+  const s = recordScope(a, 0, 'stats');
+  return {
+    scope: s,
+    db: dbScope(a, 'stats'),
+    suppressed: mustSuppress(a),
+    validadoOnly: false,
+    reach: a.role === 'validador_estatal' ? `su institución y las instituciones estatales y municipales de su entidad` : 'su institución',
+  };
+}
+
+export interface CrosstabOptions {
+  /** Extra constraints over alias r declared in code (legal tables, spec §4.1), never from the query. */
+  where?: string[];
+  /** Forces the disclosure control (public routes). */
+  access?: StatsAccess;
+}
+
+/** The SQL (and parameters) of a cross-tab, without running it. */
+export function buildCrosstab(
+  m: ModuleDef,
+  query: Query,
+  access: StatsAccess,
+  opts: CrosstabOptions = {},
+): { sql: string; recordsSql: string | null; params: unknown[]; d1: Dim; d2: Dim | null; sums: string[]; distinct?: string } {
   const rowsName = first(query.rows);
   if (!rowsName) throw badRequest('Indique «rows»: la dimensión de las filas.', [{ field: 'rows', message: '«rows» es obligatorio.' }]);
   const colsName = first(query.cols) || null;
-  const sums = asList(query.sum);
+  const sums = [...new Set(asList(query.sum))];
   for (const s of sums) {
     const f = m.fields.find((x) => x.key === s);
     if (!f || (f.type !== 'entero' && f.type !== 'decimal')) throw badRequest(`«sum»: «${s}» no es un campo numérico del módulo.`, [{ field: 'sum', message: `«${s}» no es numérico.` }]);
   }
   const distinct = first(query.distinct);
-  if (distinct && !m.fields.some((f) => f.key === distinct)) throw badRequest(`«distinct»: «${distinct}» no es un campo del módulo.`, [{ field: 'distinct', message: `«${distinct}» no existe.` }]);
-  const usesMedida = rowsName === '_medida' || colsName === '_medida';
+  if (distinct) {
+    const f = m.fields.find((x) => x.key === distinct);
+    if (!f) throw badRequest(`«distinct»: «${distinct}» no es un campo del módulo.`, [{ field: 'distinct', message: `«${distinct}» no existe.` }]);
+    if (f.type === 'catalogo_multiple' || f.type === 'archivo') throw badRequest(`«distinct»: «${distinct}» es de opción múltiple.`, [{ field: 'distinct', message: 'Use un campo de un solo valor.' }]);
+    if (sums.length) throw badRequest('Use «sum» o «distinct», no ambos.', [{ field: 'distinct', message: 'No se combina con sum.' }]);
+  }
+  const usesMedida = (rowsName.split('*').includes('_medida') || (colsName ?? '').split('*').includes('_medida'));
   if (sums.length > 1 && !usesMedida) throw badRequest('Con varios campos en «sum», use la dimensión «_medida».', [{ field: 'sum', message: 'Use rows o cols = _medida.' }]);
   if (usesMedida && !sums.length) throw badRequest('«_medida» necesita «sum».', [{ field: 'sum', message: 'Indique los campos a sumar.' }]);
-  const d1 = dim(m, rowsName, sums);
-  const d2 = colsName ? dim(m, colsName, sums) : null;
+  const d1 = resolveDim(m, rowsName, sums, 'rows');
+  const d2 = colsName ? resolveDim(m, colsName, sums, 'cols') : null;
 
-  const params: unknown[] = [];
-  const scope = recordScope(a, 0, 'stats', m.key);
-  params.push(...scope.params);
-  const conds = [`r.deleted_at is null`, `r.estatus in ('enviado','validado')`, scope.sql, ...buildFilters(m, query, params, { allowEstatus: false })];
+  const params: unknown[] = [...access.scope.params];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  // Filters on derived dimensions (and the age group, derived from the age) use the derived value.
+  const derived = derivedOf(m);
+  const rest: Query = {};
+  const derivedConds: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    const key = k.startsWith('f.') ? k.slice(2) : null;
+    if (key && derived[key]?.expr) {
+      const vals = asList(v);
+      if (vals.length) derivedConds.push(`(${derived[key].expr}) = any(${p(vals)}::text[])`);
+    } else if (k.startsWith('f.') || k === 'estatus' || k === 'from' || k === 'to' || k === 'q') rest[k] = v;
+  }
+  const conds = [`r.deleted_at is null`, access.validadoOnly ? `r.estatus = 'validado'` : `r.estatus in ('enviado','validado')`, access.scope.sql];
+  conds.push(...buildFilters(m, rest, params, { allowEstatus: false }), ...derivedConds);
+  const anios = asList(query.anio);
+  if (anios.length) {
+    const bad = anios.filter((x) => !/^\d{4}$/.test(x));
+    if (bad.length) throw badRequest(`«anio»: ${bad.map((b) => `«${b}»`).join(', ')} no es un año de cuatro dígitos.`, [{ field: 'anio', message: 'Use un año como 2024 (o varios separados por comas).' }]);
+    // A range on the main date (not extract(year)) so the date index serves it.
+    const ys = anios.map(Number).sort((x, y) => x - y);
+    const contiguous = ys.every((y, i) => i === 0 || y === ys[i - 1] + 1);
+    if (contiguous) conds.push(`r.fecha_principal >= ${p(`${ys[0]}-01-01`)}::date and r.fecha_principal < ${p(`${ys[ys.length - 1] + 1}-01-01`)}::date`);
+    else conds.push(`extract(year from r.fecha_principal)::int = any(${p(ys)}::int[])`);
+  }
+  const dup = first(query.duplicados) ?? 'incluir';
+  if (dup !== 'incluir' && dup !== 'excluir')
+    throw badRequest('«duplicados» debe ser «incluir» o «excluir» (sin los posibles duplicados confirmados).', [{ field: 'duplicados', message: 'Use incluir o excluir.' }]);
+  if (dup === 'excluir') {
+    if (m.key !== 'victimas') throw badRequest('«duplicados» solo aplica al módulo de víctimas.', [{ field: 'duplicados', message: 'Solo para víctimas.' }]);
+    conds.push(`not exists (select 1 from victima_duplicada vd where vd.record_id = r.id)`);
+  }
+  conds.push(...(opts.where ?? []));
   const where = conds.join(' and ');
-  const measure = usesMedida ? `sum(${rowsName === '_medida' ? 'd1' : 'd2'}.x)` : sums.length ? `sum(r.${col(sums[0])})` : distinct ? `count(distinct r.${col(distinct)})` : 'count(*)';
-  const sql = `select d1.v as row, ${d2 ? 'd2.v' : 'null'} as col, ${measure} as value
-                 from ${tableName(m.key)} r cross join ${d1.lateral('d1')}${d2 ? ` cross join ${d2.lateral('d2')}` : ''}
-                where ${where} group by 1, 2`;
-  const raw = await ctx.readDb.query<{ row: string; col: string | null; value: number | null }>(sql, params);
-  const records = (await ctx.readDb.query<{ n: number }>(`select count(*)::int as n from ${tableName(m.key)} r where ${where}`, params))[0].n;
 
-  const cells = raw.filter((c) => c.value !== null && Number(c.value) !== 0).map((c) => ({ row: c.row, col: d2 ? c.col : null, value: Number(c.value) }));
+  // Scalar parts are plain expressions; multi-choice parts and _medida are lateral joins.
+  const joins: string[] = [];
+  let n = 0;
+  let medidaAlias: string | undefined;
+  const valueOf = (d: Dim): string => {
+    const vals = d.parts.map((part) => {
+      if (part.measures) {
+        const a = `x${n++}`;
+        joins.push(`cross join lateral (values ${part.measures.map((k) => `('${k}', r.${col(k)}::numeric)`).join(', ')}) ${a}(v, x)`);
+        medidaAlias = a;
+        return `${a}.v`;
+      }
+      if (part.arrayExpr) {
+        const a = `u${n++}`;
+        joins.push(`cross join lateral unnest(${part.arrayExpr}) ${a}(v)`);
+        return `${a}.v`;
+      }
+      return `(${part.expr})`;
+    });
+    return vals.length === 1 ? vals[0] : vals.join(` || '|' || `);
+  };
+  const rowExpr = valueOf(d1);
+  const colExpr = d2 ? valueOf(d2) : 'null::text';
+  const measure = medidaAlias ? `sum(${medidaAlias}.x)` : sums.length ? `sum(r.${col(sums[0])})` : distinct ? `count(distinct r.${col(distinct)})` : 'count(*)';
+  const sql = `select ${rowExpr} as row, ${colExpr} as col, ${measure} as value from ${tableName(m.key)} r ${joins.join(' ')} where ${where} group by 1, 2`;
+  // With single-choice dimensions and counts, the records are the total; otherwise count them apart.
+  const needsRecords = d1.multi || !!d2?.multi || sums.length > 0 || !!distinct;
+  const recordsSql = needsRecords ? `select count(*)::int as n from ${tableName(m.key)} r where ${where}` : null;
+  return { sql, recordsSql, params, d1, d2, sums, distinct };
+}
+
+export async function crosstab(ctx: Ctx, a: Actor, m: ModuleDef, query: Query, opts: CrosstabOptions = {}): Promise<StatsResult> {
+  const access = opts.access ?? statsAccess(a, query);
+  return runCrosstab(ctx, m, query, access, opts);
+}
+
+/** Runs a cross-tab with a decided access (the public routes have no actor). */
+export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: StatsAccess, opts: CrosstabOptions = {}): Promise<StatsResult> {
+  const b = buildCrosstab(m, query, access, opts);
+  const run = async (q: Queryable) => {
+    const raw = await q.query<{ row: string; col: string | null; value: number | null }>(b.sql, b.params);
+    const rec = b.recordsSql ? (await q.query<{ n: number }>(b.recordsSql, b.params))[0].n : null;
+    return { raw, rec };
+  };
+  const { raw, rec } = await ctx.readDb.tx(run, access.db);
+
+  const cells = raw.filter((c) => c.value !== null && Number(c.value) !== 0).map((c) => ({ row: c.row, col: b.d2 ? c.col : null, value: Number(c.value) }));
+  const result = assemble(b.d1.name, b.d2?.name ?? null, cells, 0);
+  result.records = rec ?? (result.total as number);
+  labelAndOrder(ctx, result, b.d1, b.d2);
+  result.multi = b.d1.multi || !!b.d2?.multi;
+
   const notes: string[] = [];
-  if (d1.multi || d2?.multi)
+  if (result.multi)
     notes.push('Una variable de opción múltiple cuenta cada registro una vez por cada opción elegida: el total (menciones) puede ser mayor que el número de registros distintos.');
   if (m.key === 'victimas') notes.push('Personas víctimas registradas por las instituciones (no existe un identificador entre instituciones; una persona atendida por dos instituciones cuenta dos veces).');
-  if (first(query.estatus) === 'validado') notes.push('Solo registros validados.');
+  if ([b.d1, b.d2].some((d) => d?.parts.some((p) => p.key === 'grupo_edad' || p.key === 'nna_adulta')) && m.key === 'victimas')
+    notes.push('El grupo de edad se calcula a partir de la edad cuando está registrada; la edad desconocida es su propia categoría.');
+  if (first(query.duplicados) === 'excluir') notes.push('Sin los registros confirmados como duplicados de otra institución (cuenta una vez a cada persona confirmada).');
+  if (access.validadoOnly || first(query.estatus) === 'validado') notes.push('Solo registros validados.');
   else notes.push('Registros enviados y validados (sin borradores ni eliminados).');
-  if (sums.length) notes.push(`Suma de: ${sums.join(', ')}.`);
-  if (distinct) notes.push(`Cuenta valores distintos de «${distinct}».`);
-
-  const result = assemble(rowsName, colsName, cells, records);
+  if (b.sums.length) notes.push(`Suma de: ${b.sums.join(', ')}.`);
+  if (b.distinct) notes.push(`Cuenta valores distintos de «${b.distinct}».`);
+  notes.push(`Registros de ${access.reach}.`);
   result.notes = notes;
-  if (PERSON_MODULES.includes(m.key) && mustSuppress(a)) {
-    suppress(result, ctx.config.SINTRA_SUPPRESSION_THRESHOLD);
-    result.notes.push(`Cifras de 1 a ${ctx.config.SINTRA_SUPPRESSION_THRESHOLD - 1} se muestran como «<${ctx.config.SINTRA_SUPPRESSION_THRESHOLD}», con supresión complementaria para que no puedan deducirse de los totales.`);
-  }
-  void isSecretariaTecnica;
+  result.suppression = null;
+
+  if (access.suppressed && PERSON_MODULES.includes(m.key)) applySuppression(ctx, m, result, b.d1, b.d2);
   return result;
+}
+
+function applySuppression(ctx: Ctx, m: ModuleDef, result: StatsResult, d1: Dim, d2: Dim | null): void {
+  const T = ctx.config.SINTRA_SUPPRESSION_THRESHOLD;
+  const tag = suppressionTag(T);
+  const municipal = m.key === 'victimas' && [d1, d2].some((d) => d?.parts.some((p) => p.municipal));
+  if (municipal && result.cells.some((c) => typeof c.value === 'number' && c.value < T)) {
+    // Spec §4.3.4: victims' tables at municipio level are published only if every cell is ≥ T.
+    result.cells = [];
+    result.rowTotals = {};
+    result.colTotals = {};
+    if (result.order) result.order = { rows: [], cols: [] };
+    if (typeof result.total === 'number' && result.total < T) result.total = tag;
+    if (typeof result.records === 'number' && result.records < T) result.records = tag;
+    result.suppression = { threshold: T, primary: 0, complementary: 0, withheld: true };
+    result.notes.push(`Tabla municipal no publicada: tiene celdas menores que ${T} (las tablas de víctimas por municipio solo se publican si todas sus celdas son de ${T} o más).`);
+    return;
+  }
+  const s = suppressTable(result, T);
+  result.suppression = { threshold: T, ...s, withheld: false };
+  result.notes.push(
+    `Cifras protegidas: «${tag}» indica una cifra suprimida (de 1 a ${T - 1} personas, o suprimida de forma complementaria para que ninguna cifra pequeña pueda deducirse de los totales).`,
+  );
+}
+
+/** Adds labels and catalog order of the codes present. */
+function labelAndOrder(ctx: Ctx, r: StatsResult, d1: Dim, d2: Dim | null): void {
+  const info = (d: Dim, code: string) => {
+    const parts = d.parts.length === 1 ? [code] : code.split('|');
+    const inf = parts.map((c, i) => codeInfo(ctx.catalogs, d.parts[i] ?? d.parts[0], c));
+    return { label: inf.map((x) => x.label).join(' · '), order: inf.map((x) => x.order) };
+  };
+  const build = (d: Dim | null, codes: string[]) => {
+    const labels: Record<string, string> = {};
+    const orders = new Map<string, number[]>();
+    if (!d) return { labels, order: [] as string[] };
+    for (const c of codes) {
+      const x = info(d, c);
+      labels[c] = x.label;
+      orders.set(c, x.order);
+    }
+    const cmp = (a: string, b: string) => {
+      const x = orders.get(a)!;
+      const y = orders.get(b)!;
+      for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+      return a < b ? -1 : a > b ? 1 : 0;
+    };
+    return { labels, order: [...codes].sort(cmp) };
+  };
+  const rows = build(d1, Object.keys(r.rowTotals));
+  const cols = build(d2, Object.keys(r.colTotals));
+  r.labels = { rows: rows.labels, cols: cols.labels };
+  r.order = { rows: rows.order, cols: cols.order };
+  const ri = new Map(rows.order.map((c, i) => [c, i]));
+  const ci = new Map(cols.order.map((c, i) => [c, i]));
+  r.cells.sort((x, y) => ri.get(x.row)! - ri.get(y.row)! || (ci.get(String(x.col)) ?? 0) - (ci.get(String(y.col)) ?? 0));
 }
 
 export function assemble(rows: string, cols: string | null, cells: { row: string; col: string | null; value: number }[], records: number): StatsResult {
@@ -140,44 +300,9 @@ export function assemble(rows: string, cols: string | null, cells: { row: string
   return { rows, cols, cells, rowTotals, colTotals, total, records, notes: [] };
 }
 
-/**
- * Small-cell rule with complementary suppression: cells 1..threshold-1 become "<threshold"; then, in any
- * row or column where exactly one cell is hidden, the smallest other visible cell is hidden too, so no
- * hidden value can be recovered from the shown totals. Totals below the threshold are hidden as well.
- */
+/** Small-cell rule with complementary suppression (see suppression.ts). */
 export function suppress(r: StatsResult, threshold: number): void {
-  const small = (v: CellValue) => typeof v === 'number' && v > 0 && v < threshold;
-  const hidden = new Set<number>();
-  r.cells.forEach((c, i) => {
-    if (small(c.value)) hidden.add(i);
-  });
-  const groups = (key: 'row' | 'col') => {
-    const g = new Map<string, number[]>();
-    r.cells.forEach((c, i) => {
-      const k = String(c[key]);
-      g.set(k, [...(g.get(k) ?? []), i]);
-    });
-    return g;
-  };
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const key of ['row', 'col'] as const) {
-      if (key === 'col' && r.cols === null) continue;
-      for (const idx of groups(key).values()) {
-        const h = idx.filter((i) => hidden.has(i));
-        if (h.length !== 1) continue;
-        const cand = idx.filter((i) => !hidden.has(i)).sort((x, y) => (r.cells[x].value as number) - (r.cells[y].value as number));
-        if (cand.length) {
-          hidden.add(cand[0]);
-          changed = true;
-        }
-      }
-    }
-  }
-  const tag = `<${threshold}` as '<5';
-  r.cells = r.cells.map((c, i) => (hidden.has(i) ? { ...c, value: tag } : c));
-  for (const t of [r.rowTotals, r.colTotals]) for (const k of Object.keys(t)) if (small(t[k])) t[k] = tag;
-  if (small(r.total)) r.total = tag;
-  if (r.records !== null && small(r.records)) r.records = tag;
+  suppressTable(r, threshold);
 }
+
+export { SIN_DATO };

@@ -1,85 +1,149 @@
-import type { FastifyInstance } from 'fastify';
-import ExcelJS from 'exceljs';
+// Statistics routes: the generic cross-tab of any module, the legal tables of art. 88 fr. VIII, and the
+// Secretaría Técnica's publication of closed periods. Exports use the same computation and access.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getModule } from '../../modules/index.js';
+import type { Actor } from '../auth/actor.js';
 import { writeAudit } from '../audit/audit.js';
 import type { Ctx } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import type { Query } from '../records/filters.js';
 import { first } from '../records/filters.js';
 import { moduleOr404 } from '../records/service.js';
-import { crosstab, dimensionsOf, type StatsResult } from './crosstab.js';
-import { METADATA_FIELDS } from '../../modules/metadata.js';
-import { fieldCatalog, type ModuleDef } from '../../modules/types.js';
+import { crosstab, statsAccess, type StatsResult } from './crosstab.js';
+import { dimensionsOf } from './dimensions.js';
+import { csv, describeFilters, workbook, XLSX_TYPE, type SheetTable } from './export.js';
+import { allLegal, CONDICIONES, condicionesOf, LEGAL_TABLES, legalFor, type LegalResult } from './legal.js';
+import { listPublished, publish } from './publications.js';
 
-function labeler(ctx: Ctx, m: ModuleDef, dimName: string | null) {
-  if (!dimName) return (c: string | null) => c ?? '';
-  const f = [...METADATA_FIELDS, ...m.fields].find((x) => x.key === dimName);
-  const cat = dimName === 'entidad_federativa' ? 'entidad' : f ? fieldCatalog(f) : undefined;
-  return (code: string | null) => {
-    if (code === null) return '';
-    if (code === 'SIN_DATO') return 'Sin dato';
-    if (code === 'NACIONAL') return 'Nacional / federal';
-    if (dimName === '_medida') return m.fields.find((x) => x.key === code)?.label ?? code;
-    return cat ? ctx.catalogs.label(cat, code) : code;
-  };
+const queryString = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const moduleParams = z.object({ module: z.string().max(64) });
+const tags = ['estadísticas'];
+
+export function formatOf(query: Query): 'json' | 'csv' | 'xlsx' {
+  const f = first(query.format) ?? 'json';
+  if (f !== 'json' && f !== 'csv' && f !== 'xlsx') throw badRequest('«format» debe ser json, csv o xlsx.', [{ field: 'format', message: 'Use json, csv o xlsx.' }]);
+  return f;
 }
 
-/** A table for people: one line per row value, one column per col value, with totals. */
-export function tableOf(ctx: Ctx, m: ModuleDef, s: StatsResult): (string | number)[][] {
-  const rl = labeler(ctx, m, s.rows);
-  const cl = labeler(ctx, m, s.cols);
-  const rowCodes = Object.keys(s.rowTotals).sort();
-  const colCodes = s.cols ? Object.keys(s.colTotals).sort() : [];
-  const head = [s.rows, 'Etiqueta', ...(s.cols ? colCodes.map((c) => cl(c)) : []), 'Total'];
-  const lines: (string | number)[][] = [head];
-  for (const r of rowCodes) {
-    const line: (string | number)[] = [r, rl(r)];
-    for (const c of colCodes) line.push(s.cells.find((x) => x.row === r && x.col === c)?.value ?? 0);
-    line.push(s.rowTotals[r]);
-    lines.push(line);
-  }
-  lines.push(['TOTAL', 'Total', ...colCodes.map((c) => s.colTotals[c]), s.total]);
-  return lines;
+/** Sends tables as CSV or XLSX. */
+export async function sendFile(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, title: string, filters: string[], sheets: { name: string; title: string; tables: SheetTable[] }[]) {
+  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (format === 'csv')
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${safe}.csv"`)
+      .send(csv(sheets.flatMap((s) => s.tables), filters));
+  const buf = await workbook(title, filters, sheets);
+  return reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${safe}.xlsx"`).send(buf);
 }
 
-function csvCell(v: string | number): string {
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`; // formula injection guard
-  return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function legalSheets(results: LegalResult[]): { name: string; title: string; tables: SheetTable[] }[] {
+  const many = new Set(results.map((r) => r.condicion)).size > 1;
+  return results.map((r) => ({
+    name: many && r.condicion !== 'OFENDIDO' ? `${r.id} ${r.condicion === 'VICTIMA' ? 'V' : 'PV'}` : r.id,
+    title: `${r.id} ${r.title} — ${r.condicionLabel}`,
+    tables: r.parts.map((p) => ({ title: `${r.id}${p.key}. ${p.title}`, result: p as StatsResult })),
+  }));
+}
+
+async function auditExport(ctx: Ctx, a: Actor, detail: Record<string, unknown>) {
+  await ctx.db.tx((q) => writeAudit(q, a, { action: 'exportar', module: 'victimas', detail }));
+}
+
+function accessFilters(ctx: Ctx, a: Actor, query: Query, extra: string[] = []): string[] {
+  const acc = statsAccess(a, query);
+  const m = getModule('victimas')!;
+  return [
+    ...extra,
+    ...describeFilters(ctx, m, query),
+    acc.validadoOnly || first(query.estatus) === 'validado' ? 'Estatus: solo registros validados' : 'Estatus: registros enviados y validados',
+    `Registros de ${acc.reach}`,
+  ];
 }
 
 export async function statsRoutes(app: FastifyInstance, ctx: Ctx) {
-  app.get<{ Params: { module: string }; Querystring: Query }>(
-    '/api/v1/stats/:module',
-    { schema: { tags: ['estadísticas'], summary: 'Tabulado cruzado de un módulo (rows, cols, sum, distinct, filtros, format)' } },
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/stats/legal',
+    { schema: { tags, summary: 'Tabulados del art. 88 fr. VIII (T-01 a T-14): definiciones' } },
+    async () => ({
+      items: LEGAL_TABLES.map((t) => ({
+        id: t.id,
+        title: t.title,
+        fields: t.fields,
+        condicion: t.condicion ?? null,
+        parts: t.parts.map((p) => ({ key: p.key, title: p.title, rows: p.rows, cols: p.cols ?? null, chart: p.chart, geo: p.geo ?? null, stateField: p.stateField ?? null, filters: p.filters ?? {} })),
+      })),
+      condiciones: CONDICIONES,
+    }),
+  );
+
+  r.get(
+    '/api/v1/stats/legal/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Un tabulado legal (T-01 … T-14, ENTIDADES, OFENDIDOS) o «todas»; condicion=VICTIMA|POSIBLE_VICTIMA; filtros de periodo (anio, from, to), f.entidad_federativa, f.ambito, f.institucion_id, estatus=validado, duplicados=excluir, alcance, publicacion; format=json|csv|xlsx',
+        params: z.object({ id: z.string().max(32) }),
+        querystring: queryString,
+      },
+    },
     async (req, reply) => {
-      const m = moduleOr404(req.params.module);
-      const s = await crosstab(ctx, req.actor!, m, req.query);
-      const format = first(req.query.format) ?? 'json';
-      if (format === 'json') return s;
-      if (format !== 'csv' && format !== 'xlsx') throw badRequest('«format» debe ser json, csv o xlsx.', [{ field: 'format', message: 'Use json, csv o xlsx.' }]);
-      await ctx.db.tx((q) => writeAudit(q, req.actor!, { action: 'exportar', module: m.key, detail: { tipo: 'estadistica', format, query: req.query } }));
-      const lines = tableOf(ctx, m, s);
-      const name = `sintra-${m.key}-${s.rows}${s.cols ? `-${s.cols}` : ''}`;
-      if (format === 'csv') {
-        const body = '\uFEFF' + [...lines, [], ...s.notes.map((n) => [`Nota: ${n}`])].map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
-        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(body);
+      const query = req.query as Query;
+      const format = formatOf(query);
+      const a = req.actor!;
+      if (req.params.id.toLowerCase() === 'todas') {
+        const condiciones = condicionesOf(query, true);
+        const results = await allLegal(ctx, query, statsAccess(a, query), condiciones);
+        if (format === 'json') return { items: results };
+        await auditExport(ctx, a, { tipo: 'tabulados_legales', format, query });
+        const title = 'Tabulados del artículo 88, fracción VIII, de la Ley General';
+        return sendFile(reply, format, `sintra-tabulados-art88${query.anio ? `-${first(query.anio)}` : ''}`, title, accessFilters(ctx, a, query), legalSheets(results));
       }
-      const wb = new ExcelJS.Workbook();
-      const ws = wb.addWorksheet('Tabulado');
-      for (const l of lines) ws.addRow(l);
-      ws.getRow(1).font = { bold: true };
-      ws.addRow([]);
-      for (const n of s.notes) ws.addRow([`Nota: ${n}`]);
-      const buf = Buffer.from(await wb.xlsx.writeBuffer());
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
-        .send(buf);
+      const res = await legalFor(ctx, a, req.params.id, query);
+      if (format === 'json') return res;
+      await auditExport(ctx, a, { tipo: 'tabulado_legal', tabla: res.id, format, query });
+      return sendFile(reply, format, `sintra-${res.id}-${res.condicion}`, `${res.id} ${res.title}`, accessFilters(ctx, a, query, [`Población: ${res.condicionLabel}`]), legalSheets([res]));
     },
   );
 
-  app.get<{ Params: { module: string } }>('/api/v1/stats/:module/dimensions', { schema: { tags: ['estadísticas'], summary: 'Dimensiones disponibles' } }, async (req) => {
+  r.get('/api/v1/stats/publicaciones', { schema: { tags, summary: 'Periodos publicados (última versión de cada uno)' } }, async () => ({ items: await listPublished(ctx) }));
+
+  r.post(
+    '/api/v1/stats/publicaciones',
+    { schema: { tags, summary: 'Cerrar y publicar un periodo concluido (Secretaría Técnica): { periodo: "2024" | "2024-T2" }', body: z.record(z.string(), z.unknown()) } },
+    async (req, reply) => reply.code(201).send(await publish(ctx, req.actor!, req.body)),
+  );
+
+  r.get(
+    '/api/v1/stats/:module',
+    {
+      schema: {
+        tags,
+        summary: 'Tabulado cruzado de un módulo (rows, cols —también compuestas a*b—, sum, distinct, filtros f.<campo>, anio, from/to, estatus, alcance, publicacion, duplicados, format)',
+        params: moduleParams,
+        querystring: queryString,
+      },
+    },
+    async (req, reply) => {
+      const m = moduleOr404(req.params.module);
+      const query = req.query as Query;
+      const format = formatOf(query);
+      const s = await crosstab(ctx, req.actor!, m, query);
+      if (format === 'json') return s;
+      await ctx.db.tx((q) => writeAudit(q, req.actor!, { action: 'exportar', module: m.key, detail: { tipo: 'estadistica', format, query } }));
+      const filters = [...describeFilters(ctx, m, query), ...s.notes.filter((n) => n.startsWith('Registros de')).map((n) => n.replace(/\.$/, ''))];
+      const title = `${m.name}: ${s.rows}${s.cols ? ` × ${s.cols}` : ''}`;
+      return sendFile(reply, format, `sintra-${m.key}-${s.rows}${s.cols ? `-${s.cols}` : ''}`, title, filters, [{ name: 'Tabulado', title, tables: [{ title, result: s }] }]);
+    },
+  );
+
+  r.get('/api/v1/stats/:module/dimensions', { schema: { tags, summary: 'Dimensiones disponibles', params: moduleParams } }, async (req) => {
     const m = moduleOr404(req.params.module);
-    return { items: dimensionsOf(m) };
+    const details = dimensionsOf(m);
+    return { items: details.map((d) => d.key), details };
   });
 }

@@ -7,7 +7,7 @@ export function PageHeader({ title, subtitle, actions, docTitle }: { title: stri
   useEffect(() => setTitle(docTitle ?? title), [docTitle, title]);
   return (
     <Group justify="space-between" align="flex-end" mb="md" wrap="wrap" gap="sm">
-      <Stack gap={4}>
+      <Stack gap={4} style={{ flex: '1 1 420px', minWidth: 0 }}>
         <Title order={1} fz={{ base: 22, sm: 26 }} c="guinda.9">
           {title}
         </Title>

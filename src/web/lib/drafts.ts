@@ -9,6 +9,8 @@ export interface Draft {
   values: Values;
   /** Version of the record the input started from (null for a new record). */
   baseVersion: number | null;
+  /** The record's values at baseVersion, to show what others changed on a 409. */
+  baseline: Values;
   savedAt: string;
 }
 

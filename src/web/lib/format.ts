@@ -47,7 +47,7 @@ export function plural(n: number, one: string, many: string): string {
 }
 
 /** A field value as text for tables, the record page and the conflict dialog. */
-export function fmtValue(f: Pick<FieldOut, 'type' | 'catalog'>, v: unknown, maps: Record<string, LabelMap>): string {
+export function fmtValue(f: Pick<FieldOut, 'type' | 'catalog'> & { key?: string }, v: unknown, maps: Record<string, LabelMap>): string {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) return '';
   switch (f.type) {
     case 'fecha':
@@ -56,7 +56,8 @@ export function fmtValue(f: Pick<FieldOut, 'type' | 'catalog'>, v: unknown, maps
       return v === true ? 'Sí' : v === false ? 'No' : String(v);
     case 'entero':
     case 'decimal':
-      return fmtNumber(v);
+      // Years read as years (2024), not as quantities (2,024).
+      return f.key && /anio|year/.test(f.key) && typeof v === 'number' ? String(v) : fmtNumber(v);
     case 'catalogo':
     case 'entidad':
     case 'municipio':

@@ -1,36 +1,46 @@
 // Sign-in screen. Shown in place of any page when there is no session, so the address stays and
 // the user returns to the same page (and the form's kept input) after signing in.
 import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useForm } from 'react-hook-form';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
 import { expiredStore } from '../../api/session';
 import { setTitle } from '../../lib/format';
-import { useLogin, type LoginBody } from './api';
+import { useLogin } from './api';
 
 export function LoginPage() {
   const expired = useSyncExternalStore(expiredStore.subscribe, expiredStore.get);
   const login = useLogin();
   const [needTotp, setNeedTotp] = useState(false);
-  const { register, handleSubmit, formState, setFocus } = useForm<LoginBody>({ defaultValues: { username: '', password: '', totp: '' } });
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [missing, setMissing] = useState<Record<string, string>>({});
+  const totpRef = useRef<HTMLInputElement>(null);
   useEffect(() => setTitle('Iniciar sesión'), []);
   useEffect(() => {
-    if (needTotp) setFocus('totp');
-  }, [needTotp, setFocus]);
+    if (needTotp) totpRef.current?.focus();
+  }, [needTotp]);
 
-  const onSubmit = handleSubmit(async (v) => {
+  const onSubmit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const miss: Record<string, string> = {};
+    if (!username.trim()) miss.username = 'Escriba su usuario.';
+    if (!password) miss.password = 'Escriba su contraseña.';
+    if (needTotp && !totp.trim()) miss.totp = 'Escriba el código de verificación.';
+    setMissing(miss);
+    if (Object.keys(miss).length) return;
     try {
-      await login.mutateAsync({ username: v.username.trim(), password: v.password, totp: needTotp && v.totp ? v.totp.trim() : undefined });
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'mfa_required') setNeedTotp(true);
+      await login.mutateAsync({ username: username.trim(), password, totp: needTotp && totp ? totp.trim() : undefined });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'mfa_required') setNeedTotp(true);
     }
-  });
+  };
 
   const err = login.error;
   const showErr = err && !(err instanceof ApiError && err.code === 'mfa_required' && !needTotp);
 
   return (
-    <Center mih="70vh" px="md">
+    <Center mih="70vh" px="md" py="xl">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={420} radius="md">
         <Stack gap="md">
           <Box>
@@ -51,22 +61,24 @@ export function LoginPage() {
               {errorMessage(err)}
             </Alert>
           )}
-          <form onSubmit={onSubmit} noValidate>
+          <form onSubmit={(e) => void onSubmit(e)} noValidate>
             <Stack gap="sm">
               <TextInput
                 label="Usuario"
                 autoComplete="username"
                 required
                 autoFocus
-                error={formState.errors.username?.message}
-                {...register('username', { required: 'Escriba su usuario.' })}
+                error={missing.username}
+                value={username}
+                onChange={(e) => setUsername(e.currentTarget.value)}
               />
               <PasswordInput
                 label="Contraseña"
                 autoComplete="current-password"
                 required
-                error={formState.errors.password?.message}
-                {...register('password', { required: 'Escriba su contraseña.' })}
+                error={missing.password}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
               />
               {needTotp && (
                 <TextInput
@@ -75,7 +87,10 @@ export function LoginPage() {
                   autoComplete="one-time-code"
                   inputMode="numeric"
                   required
-                  {...register('totp', { required: 'Escriba el código de verificación.' })}
+                  ref={totpRef}
+                  error={missing.totp}
+                  value={totp}
+                  onChange={(e) => setTotp(e.currentTarget.value)}
                 />
               )}
               <Button type="submit" loading={login.isPending} fullWidth mt="xs">

@@ -19,7 +19,7 @@ export function MfaEnrollPage() {
   useEffect(() => mutate(), [mutate]);
 
   return (
-    <Center mih="70vh" px="md">
+    <Center mih="70vh" px="md" py="xl">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={520} radius="md">
         <Stack gap="md">
           <Title order={1} fz={24} c="guinda.9">
@@ -36,13 +36,16 @@ export function MfaEnrollPage() {
           ) : (
             <>
               <Text size="sm">
-                Su cuenta requiere un segundo factor. En su aplicación de autenticación (por ejemplo, la del teléfono institucional) agregue una cuenta
-                nueva con esta clave y escriba el código de 6 dígitos que muestre.
+                Su cuenta requiere un segundo factor. Con su aplicación de autenticación (por ejemplo, en el teléfono institucional) lea el código QR y
+                escriba el código de 6 dígitos que muestre.
               </Text>
               {setup.error && <Alert color="red" role="alert">{errorMessage(setup.error)}</Alert>}
+              {setup.data?.qr && (
+                <img src={setup.data.qr} alt="Código QR para agregar SINTRA a su aplicación de autenticación" width={200} height={200} style={{ alignSelf: 'center' }} />
+              )}
               {setup.data && (
-                <Text>
-                  Clave: <Code fz="md">{setup.data.secret}</Code>
+                <Text size="sm">
+                  Si no puede leer el código QR, escriba esta clave: <Code fz="sm">{setup.data.secret}</Code>
                 </Text>
               )}
               {confirm.error && <Alert color="red" role="alert">{errorMessage(confirm.error)}</Alert>}

@@ -35,7 +35,7 @@ export function useChangePassword() {
 }
 
 export function useMfaSetup() {
-  return useMutation({ mutationFn: () => api<{ secret: string; otpauthUrl: string }>('/auth/mfa/setup', { method: 'POST', body: {} }) });
+  return useMutation({ mutationFn: () => api<{ secret: string; otpauthUrl: string; qr?: string; mandatory?: boolean }>('/auth/mfa/setup', { method: 'POST', body: {} }) });
 }
 
 export function useMfaConfirm() {

@@ -1,0 +1,73 @@
+// Charts as PNG images for the report: ECharts renders SVG server-side (ssr), resvg rasterises it.
+// Both ship in npm packages (resvg as a prebuilt binary package of the registry); nothing is downloaded.
+import fs from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+
+/** Font files for the labels: Debian's Liberation/DejaVu when present; else whatever the system has. */
+const FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+];
+const FONT_FILES = FONT_CANDIDATES.filter((f) => fs.existsSync(f));
+const FAMILY = FONT_FILES.some((f) => f.includes('Liberation')) ? 'Liberation Sans' : 'DejaVu Sans';
+
+export const CHART_WIDTH = 900;
+export const CHART_HEIGHT = 420;
+const PALETTE = ['#691C32', '#235B4E', '#BC955C', '#9D2449', '#10312B', '#DDC9A3', '#6F7271', '#A57F2C'];
+
+function render(option: echarts.EChartsCoreOption, height = CHART_HEIGHT): Buffer {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height });
+  chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: FAMILY }, backgroundColor: '#ffffff', ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  const png = new Resvg(svg, {
+    background: '#ffffff',
+    fitTo: { mode: 'width', value: CHART_WIDTH * 2 },
+    font: { fontFiles: FONT_FILES, loadSystemFonts: FONT_FILES.length === 0, defaultFontFamily: FAMILY },
+  })
+    .render()
+    .asPng();
+  return Buffer.from(png);
+}
+
+const wrap = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Horizontal bars (one series or stacked series): long category labels read better sideways. */
+export function barChart(o: { title: string; categories: string[]; series: { name: string; data: (number | null)[] }[]; stacked?: boolean; unit?: string }): { png: Buffer; width: number; height: number } {
+  const height = Math.min(900, Math.max(260, 80 + o.categories.length * (o.series.length > 1 && !o.stacked ? 16 * o.series.length : 22)));
+  const png = render(
+    {
+      title: { text: o.title, left: 'center', textStyle: { fontSize: 15 } },
+      legend: o.series.length > 1 ? { bottom: 0 } : undefined,
+      grid: { left: 230, right: 50, top: 45, bottom: o.series.length > 1 ? 45 : 25 },
+      xAxis: { type: 'value', name: o.unit ?? '', minInterval: 1 },
+      yAxis: { type: 'category', data: o.categories.map((c) => wrap(c, 34)), inverse: true, axisLabel: { fontSize: 11 } },
+      series: o.series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: o.stacked ? 'total' : undefined, label: { show: !o.stacked && o.categories.length <= 20, position: 'right', fontSize: 10 } })),
+    },
+    height,
+  );
+  return { png, width: CHART_WIDTH, height };
+}
+
+/** A yearly trend with an optional goal line. */
+export function lineChart(o: { title: string; categories: string[]; series: { name: string; data: (number | null)[] }[]; meta?: number | null; unit?: string }): { png: Buffer; width: number; height: number } {
+  const height = 300;
+  const png = render(
+    {
+      title: { text: o.title, left: 'center', textStyle: { fontSize: 14 } },
+      legend: { bottom: 0 },
+      grid: { left: 60, right: 40, top: 45, bottom: 50 },
+      xAxis: { type: 'category', data: o.categories },
+      yAxis: { type: 'value', name: o.unit ?? '', min: 0 },
+      series: [
+        ...o.series.map((s) => ({ type: 'line', name: s.name, data: s.data, connectNulls: false, label: { show: true, fontSize: 10 }, symbolSize: 7 })),
+        ...(o.meta !== undefined && o.meta !== null ? [{ type: 'line', name: 'Meta', data: o.categories.map(() => o.meta), lineStyle: { type: 'dashed' }, symbol: 'none' }] : []),
+      ],
+    },
+    height,
+  );
+  return { png, width: CHART_WIDTH, height };
+}

@@ -1,0 +1,426 @@
+// What the annual report says, computed over a snapshot: one model rendered to DOCX and to PDF, so both carry
+// the same figures. Every table, chart and indicator is a numbered figure with its source (snapshot, filters,
+// query) for the annex.
+import crypto from 'node:crypto';
+import { getModule, MODULES } from '../../modules/index.js';
+import { METADATA_FIELDS } from '../../modules/metadata.js';
+import type { ModuleDef } from '../../modules/types.js';
+import type { Actor } from '../auth/actor.js';
+import { commitmentSummary } from '../compliance/commitments.js';
+import { compliance } from '../compliance/compliance.js';
+import type { Ctx } from '../context.js';
+import { computeAll, type IndicatorOut } from '../indicators/compute.js';
+import { INDICATORS } from '../indicators/definitions.js';
+import { ProgramaService } from '../programa/service.js';
+import type { Query } from '../records/filters.js';
+import { crosstab, type StatsResult } from '../stats/crosstab.js';
+import { barChart, lineChart } from './charts.js';
+import type { SnapshotRow } from './snapshot.js';
+
+export interface Figure {
+  /** "Cuadro 3", "Gráfica 2", "Indicador IND-05". */
+  id: string;
+  titulo: string;
+  filtros: string;
+  consulta: string;
+}
+
+export type Block =
+  | { kind: 'heading'; level: 1 | 2 | 3; text: string }
+  | { kind: 'paragraph'; text: string; small?: boolean }
+  | { kind: 'bullets'; items: string[] }
+  | { kind: 'table'; figure: Figure; head: string[]; rows: (string | number)[][]; notes: string[]; widths?: number[] }
+  | { kind: 'chart'; figure: Figure; png: Buffer; width: number; height: number }
+  | { kind: 'pagebreak' };
+
+export interface TableSpec {
+  titulo: string;
+  module: string;
+  query: Query;
+  chart?: boolean;
+}
+
+export interface ReportModel {
+  titulo: string;
+  snapshot: SnapshotRow;
+  generado: string;
+  blocks: Block[];
+  /** The figures' data, for the digest and for checks against the statistics API. */
+  data: { tablas: { figura: string; module: string; query: Query; result: StatsResult }[]; indicadores: IndicatorOut[]; acuerdos: unknown; cumplimiento: unknown; programa: unknown };
+  /** sha256 over every figure's data: equal for two generations from the same snapshot. */
+  figurasSha256: string;
+}
+
+export const AREAS: { titulo: string; modules: string[]; intro: string }[] = [
+  { titulo: 'Coordinación y colaboración', modules: ['instrumentos', 'convenios', 'avances_legislativos', 'comisiones', 'colaboracion_internacional'], intro: 'Módulos 1 a 5: instrumentos, convenios, avances legislativos, comisiones y colaboración internacional.' },
+  { titulo: 'Prevención', modules: ['capacitacion', 'difusion', 'materiales_difusion'], intro: 'Módulos 6 a 8: capacitación y sensibilización, difusión y materiales de difusión.' },
+  { titulo: 'Atención a víctimas', modules: ['victimas', 'modelos_atencion', 'unidades_especializadas', 'operativos_rescate'], intro: 'Módulos 9 a 12: atención a víctimas y posibles víctimas, modelos de atención, unidades especializadas y operativos de rescate.' },
+];
+
+/** Per-module tables (spec §4.2); the first with `chart` also becomes a chart. */
+export const MODULE_TABLES: TableSpec[] = [
+  { titulo: 'Instrumentos por tipo y estatus', module: 'instrumentos', query: { rows: 'tipo_instrumento', cols: 'estatus_instrumento' }, chart: true },
+  { titulo: 'Instrumentos creados, actualizados o adoptados, por ámbito', module: 'instrumentos', query: { rows: 'tipo_accion', cols: 'ambito' } },
+  { titulo: 'Instrumentos por eje', module: 'instrumentos', query: { rows: 'ejes', cols: 'en_aplicacion' } },
+  { titulo: 'Convenios firmados por tipo y ámbito', module: 'convenios', query: { rows: 'tipo_convenio', cols: 'ambito' }, chart: true },
+  { titulo: 'Avances legislativos por tipo de ordenamiento y de avance', module: 'avances_legislativos', query: { rows: 'tipo_ordenamiento', cols: 'tipo_avance' }, chart: true },
+  { titulo: 'Avances que armonizan con la Ley General, por entidad', module: 'avances_legislativos', query: { rows: 'entidad_federativa', cols: 'armoniza_ley_general' } },
+  { titulo: 'Acuerdos por tipo de órgano y tipo de sesión', module: 'comisiones', query: { rows: 'tipo_organo', cols: 'tipo_sesion' } },
+  { titulo: 'Acuerdos por tema y estado de seguimiento', module: 'comisiones', query: { rows: 'tema_acuerdo', cols: 'estado_seguimiento' }, chart: true },
+  { titulo: 'Instrumentos internacionales por tipo y contraparte', module: 'colaboracion_internacional', query: { rows: 'tipo_instrumento_int', cols: 'tipo_contraparte' }, chart: true },
+  { titulo: 'Instrumentos internacionales por país', module: 'colaboracion_internacional', query: { rows: 'paises' } },
+  { titulo: 'Eventos de capacitación por tipo y modalidad', module: 'capacitacion', query: { rows: 'tipo_evento', cols: 'modalidad' }, chart: true },
+  { titulo: 'Personas capacitadas por sexo y entidad', module: 'capacitacion', query: { rows: 'entidad_federativa', cols: '_medida', sum: 'participantes_mujeres,participantes_hombres,participantes_otra_identidad,participantes_sexo_ne' } },
+  { titulo: 'Eventos de capacitación por tema', module: 'capacitacion', query: { rows: 'temas' } },
+  { titulo: 'Acciones de difusión por tipo y modalidad', module: 'difusion', query: { rows: 'tipo_accion', cols: 'modalidad' }, chart: true },
+  { titulo: 'Personas alcanzadas y alcance digital por tipo de acción', module: 'difusion', query: { rows: 'tipo_accion', cols: '_medida', sum: 'personas_alcanzadas,alcance_digital,materiales_distribuidos' } },
+  { titulo: 'Materiales de difusión por tipo', module: 'materiales_difusion', query: { rows: 'tipo_material' }, chart: true },
+  { titulo: 'Materiales de difusión por idioma', module: 'materiales_difusion', query: { rows: 'idiomas' } },
+  { titulo: 'Personas registradas por condición y sexo', module: 'victimas', query: { rows: 'condicion', cols: 'sexo' }, chart: true },
+  { titulo: 'Modelos de atención aplicados', module: 'modelos_atencion', query: { rows: 'modelo_aplicado' }, chart: true },
+  { titulo: 'Víctimas atendidas según los modelos, por sexo', module: 'modelos_atencion', query: { rows: 'modelo_aplicado', cols: '_medida', sum: 'victimas_mujeres,victimas_hombres,victimas_otro_ne' } },
+  { titulo: 'Unidades especializadas por tipo', module: 'unidades_especializadas', query: { rows: 'tipo_unidad', distinct: 'nombre_unidad' }, chart: true },
+  { titulo: 'Personal de las unidades por nivel y sexo', module: 'unidades_especializadas', query: { rows: 'nivel', cols: '_medida', sum: 'personal_mujeres,personal_hombres,personal_otro_ne' } },
+  { titulo: 'Operativos por tipo y mes', module: 'operativos_rescate', query: { rows: 'mes', cols: 'tipo_operativo' }, chart: true },
+  { titulo: 'Personas rescatadas por sexo y entidad', module: 'operativos_rescate', query: { rows: 'entidad_federativa', cols: '_medida', sum: 'rescatadas_mujeres,rescatadas_hombres,rescatadas_otro_ne' } },
+];
+
+/** The art. 88 fr. VIII tables (spec §4.1) over module 9, victims (condicion = VICTIMA). */
+export const LEGAL_TABLES: (TableSpec & { id: string })[] = [
+  { id: 'T-01', titulo: 'Número de víctimas por sexo y edad', module: 'victimas', query: { rows: 'grupo_edad', cols: 'sexo' }, chart: true },
+  { id: 'T-02', titulo: 'Víctimas por estado civil', module: 'victimas', query: { rows: 'estado_civil', cols: 'sexo' } },
+  { id: 'T-03', titulo: 'Víctimas por nacionalidad', module: 'victimas', query: { rows: 'nacionalidad', cols: 'sexo' } },
+  { id: 'T-04', titulo: 'Víctimas de origen mexicano por entidad de origen', module: 'victimas', query: { rows: 'entidad_origen', cols: 'sexo', 'f.pais_origen': 'MEX' } },
+  { id: 'T-04', titulo: 'Víctimas de origen extranjero por país de origen', module: 'victimas', query: { rows: 'pais_origen', cols: 'sexo' } },
+  { id: 'T-05', titulo: 'Víctimas por forma de reclutamiento', module: 'victimas', query: { rows: 'formas_reclutamiento', cols: 'sexo' } },
+  { id: 'T-05', titulo: 'Víctimas por medio de contacto', module: 'victimas', query: { rows: 'medios_contacto', cols: 'sexo' } },
+  { id: 'T-06', titulo: 'Víctimas por modalidad de victimización', module: 'victimas', query: { rows: 'modalidades', cols: 'sexo' }, chart: true },
+  { id: 'T-07', titulo: 'Víctimas por país de destino', module: 'victimas', query: { rows: 'pais_destino', cols: 'sexo' } },
+  { id: 'T-07', titulo: 'Víctimas por espacio de explotación', module: 'victimas', query: { rows: 'espacios_explotacion', cols: 'sexo' } },
+  { id: 'T-08', titulo: 'Víctimas por calidad migratoria', module: 'victimas', query: { rows: 'calidad_migratoria', cols: 'sexo' } },
+  { id: 'T-09', titulo: 'Rutas: entidad de captación (víctimas captadas en México)', module: 'victimas', query: { rows: 'entidad_captacion', cols: 'sexo', 'f.pais_captacion': 'MEX' } },
+  { id: 'T-09', titulo: 'Rutas: entidad de destino (destino en México)', module: 'victimas', query: { rows: 'entidad_destino', cols: 'sexo', 'f.pais_destino': 'MEX' } },
+  { id: 'T-10', titulo: 'Métodos de transportación', module: 'victimas', query: { rows: 'medios_transporte', cols: 'sexo' } },
+  { id: 'T-11', titulo: 'Tránsito fronterizo internacional por tipo', module: 'victimas', query: { rows: 'tipo_transito_fronterizo', cols: 'sexo', 'f.cruce_fronterizo': 'SI' } },
+  { id: 'T-12', titulo: 'Medios comisivos', module: 'victimas', query: { rows: 'medios_comisivos', cols: 'sexo' } },
+  { id: 'T-12', titulo: 'Vínculo con la persona tratante', module: 'victimas', query: { rows: 'vinculo_tratante', cols: 'sexo' } },
+  { id: 'T-13', titulo: 'Atenciones provistas', module: 'victimas', query: { rows: 'servicios', cols: 'sexo' } },
+  { id: 'T-13', titulo: 'Estatus de la atención', module: 'victimas', query: { rows: 'estatus_atencion', cols: 'sexo' } },
+  { id: 'T-13', titulo: 'Reparación integral', module: 'victimas', query: { rows: 'reparacion_integral', cols: 'sexo' } },
+  { id: 'T-14', titulo: 'Vulnerabilidad: escolaridad', module: 'victimas', query: { rows: 'escolaridad', cols: 'sexo' } },
+  { id: 'T-14', titulo: 'Vulnerabilidad: discapacidad', module: 'victimas', query: { rows: 'discapacidad', cols: 'sexo' } },
+];
+
+const DERIVED_LABELS: Record<string, string> = {
+  anio: 'Año',
+  trimestre: 'Trimestre',
+  mes: 'Mes',
+  institucion_id: 'Institución',
+  ambito: 'Ámbito',
+  entidad_federativa: 'Entidad federativa',
+  _medida: 'Medida',
+};
+
+function dimLabel(m: ModuleDef, name: string): string {
+  return DERIVED_LABELS[name] ?? [...METADATA_FIELDS, ...m.fields].find((f) => f.key === name)?.label ?? name;
+}
+
+const fmt = (v: number | string) => (typeof v === 'number' ? v.toLocaleString('es-MX') : v);
+
+/** A stats result as a table (catalog order, labels from the snapshot's catalogs). */
+export function tableRows(m: ModuleDef, s: StatsResult): { head: string[]; rows: (string | number)[][] } {
+  const rowCodes = s.order?.rows ?? Object.keys(s.rowTotals);
+  const colCodes = s.cols ? (s.order?.cols ?? Object.keys(s.colTotals)) : [];
+  const rl = (c: string) => s.labels?.rows[c] ?? c;
+  const cl = (c: string) => s.labels?.cols[c] ?? c;
+  const cell = new Map(s.cells.map((c) => [`${c.row}\u0001${c.col ?? ''}`, c.value]));
+  const head = [dimLabel(m, s.rows), ...colCodes.map(cl), 'Total'];
+  const rows: (string | number)[][] = rowCodes.map((r) => [rl(r), ...colCodes.map((c) => fmt(cell.get(`${r}\u0001${c}`) ?? 0)), fmt(s.rowTotals[r] ?? 0)]);
+  rows.push(['Total', ...colCodes.map((c) => fmt(s.colTotals[c] ?? 0)), fmt(s.total)]);
+  return { head, rows };
+}
+
+export function apiQueryString(module: string, q: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
+  return `/api/v1/stats/${module}?${params.toString()}`;
+}
+
+function filtrosText(q: Query, period: { desde: string; hasta: string }): string {
+  const f = Object.entries(q)
+    .filter(([k]) => k.startsWith('f.'))
+    .map(([k, v]) => `${k.slice(2)} = ${String(v)}`);
+  return [`registros validados`, `fecha principal del ${period.desde} al ${period.hasta}`, ...f].join('; ');
+}
+
+export type Progress = (pct: number, etapa: string) => void | Promise<void>;
+
+/** Builds the whole report over a snapshot context (see withSnapshot). */
+export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Actor, progress: Progress = () => undefined): Promise<ReportModel> {
+  const blocks: Block[] = [];
+  const data: ReportModel['data'] = { tablas: [], indicadores: [], acuerdos: null, cumplimiento: null, programa: null };
+  const period = { desde: snap.periodo_desde, hasta: snap.fecha_corte };
+  let nCuadro = 0;
+  let nGrafica = 0;
+  const T = sctx.config.SINTRA_SUPPRESSION_THRESHOLD;
+  const snapRef = `instantánea ${snap.id}`;
+
+  const runTable = async (spec: TableSpec, prefix?: string) => {
+    const m = getModule(spec.module)!;
+    // Published output: validated records of every institution, disclosure control on person counts.
+    const query: Query = { ...spec.query, from: period.desde, to: period.hasta, publicacion: '1' };
+    const result = await crosstab(sctx, actor, m, query);
+    nCuadro++;
+    const figure: Figure = {
+      id: `Cuadro ${nCuadro}`,
+      titulo: `${prefix ? `${prefix}. ` : ''}${spec.titulo}`,
+      filtros: filtrosText(spec.query, period),
+      consulta: `${apiQueryString(m.key, query)} sobre la ${snapRef}`,
+    };
+    data.tablas.push({ figura: figure.id, module: m.key, query, result });
+    const t = tableRows(m, result);
+    const notes = [...result.notes];
+    if (result.records !== null && result.records !== result.total) notes.unshift(`Registros distintos: ${fmt(result.records)}.`);
+    blocks.push({ kind: 'table', figure, head: t.head, rows: t.rows, notes });
+    if (spec.chart && result.cells.length) {
+      const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
+      const colCodes = result.cols ? (result.order?.cols ?? Object.keys(result.colTotals)) : [];
+      const num = (v: unknown) => (typeof v === 'number' ? v : null);
+      const series = result.cols
+        ? colCodes.map((c) => ({ name: result.labels?.cols[c] ?? c, data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) }))
+        : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }];
+      const ch = barChart({ title: figure.titulo, categories: rowCodes.map((r) => result.labels?.rows[r] ?? r), series, stacked: !!result.cols });
+      nGrafica++;
+      blocks.push({
+        kind: 'chart',
+        figure: { id: `Gráfica ${nGrafica}`, titulo: figure.titulo, filtros: figure.filtros, consulta: `Datos del ${figure.id}` + (result.suppression ? ` (las cifras protegidas «<${T}» no se grafican)` : '') },
+        ...ch,
+      });
+    }
+  };
+
+  // ---- cover and methodology ----
+  blocks.push({ kind: 'heading', level: 1, text: 'Metodología y fecha de corte' });
+  blocks.push({
+    kind: 'paragraph',
+    text: `Este informe presenta la información registrada en el Sistema Nacional de Información en materia de Trata de Personas (SINTRA) por las instituciones de la Comisión Intersecretarial, las comisiones estatales y los municipios, para el periodo del ${fechaLarga(snap.periodo_desde)} al ${fechaLarga(snap.periodo_hasta)}, con fecha de corte ${fechaLarga(snap.fecha_corte)}.`,
+  });
+  blocks.push({
+    kind: 'bullets',
+    items: [
+      `Las cifras provienen de una instantánea de la base de datos (id ${snap.id}, tomada el ${new Date(snap.taken_at).toISOString().replace('T', ' ').slice(0, 19)} UTC, huella SHA-256 ${snap.sha256.slice(0, 16)}…): los registros validados con fecha principal hasta el corte, con su versión, y los catálogos, instituciones y Programa Nacional vigentes en ese momento. Un registro agregado o modificado después no cambia este informe; regenerarlo desde la misma instantánea da las mismas cifras.`,
+      'Solo se cuentan registros validados por la Secretaría Técnica o por el enlace estatal validador; nunca borradores, registros enviados sin validar ni eliminados (especificación §1.2 y §4.3).',
+      'El periodo de cada registro lo da la fecha principal de su módulo (p. ej., fecha de identificación de la víctima, fecha de inicio del evento, fecha de la sesión).',
+      'Las variables de opción múltiple cuentan cada registro una vez por opción elegida: los totales de esos cuadros son menciones y se indica además el número de registros distintos.',
+      `Control de divulgación: las cifras de personas de los módulos 9 y 12 entre 1 y ${T - 1} se publican como «<${T}», con supresión complementaria para que no puedan deducirse de los totales.`,
+      'Las víctimas son personas registradas por las instituciones: no existe un identificador entre instituciones, por lo que una persona atendida por dos instituciones cuenta dos veces.',
+      'Cada cuadro, gráfica e indicador lleva un número; el anexo indica para cada uno la instantánea, los filtros y la consulta que lo produce.',
+    ],
+  });
+  await progress(22, 'Tablas por módulo');
+
+  // ---- one chapter per area ----
+  const inPeriod = async (m: string) =>
+    (await sctx.readDb.query<{ n: number }>(`select count(*)::int as n from m_${m} r where r.fecha_principal between $1::date and $2::date`, [period.desde, period.hasta]))[0].n;
+  let done = 0;
+  const totalSpecs = MODULE_TABLES.length + LEGAL_TABLES.length;
+  for (const area of AREAS) {
+    blocks.push({ kind: 'pagebreak' });
+    blocks.push({ kind: 'heading', level: 1, text: area.titulo });
+    blocks.push({ kind: 'paragraph', text: area.intro });
+    for (const key of area.modules) {
+      const m = getModule(key)!;
+      const n = await inPeriod(key);
+      blocks.push({ kind: 'heading', level: 2, text: `Módulo ${MODULES.indexOf(m) + 1}. ${m.name}` });
+      blocks.push({ kind: 'paragraph', text: `Registros validados en el periodo: ${fmt(n)}.` });
+      for (const spec of MODULE_TABLES.filter((s) => s.module === key)) {
+        await runTable(spec);
+        done++;
+        await progress(22 + Math.round((done / totalSpecs) * 38), `Tablas: ${m.name}`);
+      }
+    }
+  }
+
+  // ---- art. 88 legal tables ----
+  blocks.push({ kind: 'pagebreak' });
+  blocks.push({ kind: 'heading', level: 1, text: 'Estadísticas del artículo 88 fracción VIII de la Ley General' });
+  blocks.push({
+    kind: 'paragraph',
+    text: `Desagregaciones que exige la Ley General sobre las víctimas (módulo 9, condición «víctima», fecha de identificación en el periodo), con control de divulgación (cifras de 1 a ${T - 1} como «<${T}»).`,
+  });
+  for (const spec of LEGAL_TABLES) {
+    await runTable({ ...spec, query: { ...spec.query, 'f.condicion': 'VICTIMA' } }, spec.id);
+    done++;
+    await progress(22 + Math.round((done / totalSpecs) * 38), `Tablas del art. 88: ${spec.id}`);
+  }
+
+  // ---- Programa Nacional: indicators and alignment ----
+  await progress(62, 'Indicadores del Programa Nacional');
+  const indicadores = await computeAll(sctx.readDb, { desde: period.desde, hasta: period.hasta, entidad: null }, { suppressThreshold: T, today: snap.fecha_corte });
+  data.indicadores = indicadores;
+  const programa = await new ProgramaService(sctx).tree(sctx.readDb, { anio: snap.anio });
+  data.programa = programa;
+  blocks.push({ kind: 'pagebreak' });
+  blocks.push({ kind: 'heading', level: 1, text: 'Programa Nacional: indicadores y seguimiento' });
+  blocks.push({ kind: 'paragraph', text: `${programa.programa.nombre} (${programa.programa.clave}; periodo ${programa.programa.periodo_inicio} a ${programa.programa.periodo_fin}).` });
+  nCuadro++;
+  const indFigure: Figure = {
+    id: `Cuadro ${nCuadro}`,
+    titulo: 'Indicadores del Programa Nacional (IND-01 a IND-15)',
+    filtros: `registros validados; periodo ${period.desde} a ${period.hasta}; nacional`,
+    consulta: `/api/v1/indicators?desde=${period.desde}&hasta=${period.hasta} sobre la ${snapRef} (fórmulas en el anexo)`,
+  };
+  const pct = (v: number | null) => (v === null ? 'n. d.' : `${v.toLocaleString('es-MX', { maximumFractionDigits: 2 })} %`);
+  blocks.push({
+    kind: 'table',
+    figure: indFigure,
+    head: ['Indicador', 'Obj.', 'Numerador', 'Denominador', 'Valor', 'Línea base', 'Meta'],
+    rows: indicadores.map((i) => [
+      `${i.id} ${i.nombre}`,
+      i.objetivos.map((o) => `O${o}`).join('/'),
+      fmt(i.numerador.valor),
+      fmt(i.denominador.valor),
+      pct(i.valor),
+      i.linea_base.anio ? `${pct(i.linea_base.valor)} (${i.linea_base.anio}${i.linea_base.calculada ? ', calculada' : ''})` : 'n. d.',
+      i.meta.valor !== null ? `${pct(i.meta.valor)} (${i.meta.anio ?? ''})` : 'Sin meta',
+    ]),
+    notes: ['n. d.: no disponible (denominador cero o cifra protegida).', 'Línea base «calculada»: valor del indicador en el año base con los registros de la instantánea, mientras la Secretaría Técnica no registre un valor oficial.'],
+    widths: [40, 6, 11, 11, 10, 12, 10],
+  });
+  await progress(70, 'Gráficas de tendencia');
+  for (const obj of [1, 2, 3, 4, 5]) {
+    const ids = indicadores.filter((i) => i.objetivos[0] === obj);
+    if (!ids.length) continue;
+    const years = ids[0].tendencia.map((t) => String(t.anio));
+    const ch = lineChart({ title: `Objetivo ${obj}: tendencia de sus indicadores (%)`, categories: years, series: ids.map((i) => ({ name: i.id, data: i.tendencia.map((t) => t.valor) })), unit: '%' });
+    nGrafica++;
+    blocks.push({ kind: 'chart', figure: { id: `Gráfica ${nGrafica}`, titulo: `Objetivo ${obj}: tendencia de sus indicadores`, filtros: 'registros validados; cada año calendario', consulta: `Indicadores ${ids.map((i) => i.id).join(', ')} por año sobre la ${snapRef}` }, ...ch });
+  }
+  // Alignment of records to the acciones puntuales (spec §4.5).
+  nCuadro++;
+  const alignRows: (string | number)[][] = [];
+  for (const o of programa.objetivos)
+    for (const e of o.estrategias)
+      for (const a of e.acciones)
+        alignRows.push([
+          `${a.codigo} ${a.texto}`,
+          fmt(a.registros),
+          Object.entries(a.por_modulo).map(([k, n]) => `${getModule(k)?.name ?? k}: ${n}`).join('; ') || '—',
+          a.por_institucion.map((i) => `${i.codigo}: ${i.registros}`).join('; ') || '—',
+          a.responsables_sin_registro.map((i) => i.codigo).join(', ') || '—',
+        ]);
+  blocks.push({
+    kind: 'table',
+    figure: { id: `Cuadro ${nCuadro}`, titulo: 'Registros validados alineados a cada acción puntual', filtros: `registros validados con fecha principal en ${snap.anio}`, consulta: `/api/v1/programa?anio=${snap.anio} sobre la ${snapRef}` },
+    head: ['Acción puntual', 'Registros', 'Por módulo', 'Por institución', 'Responsables sin registro'],
+    rows: alignRows,
+    notes: [],
+    widths: [34, 9, 21, 21, 15],
+  });
+
+  // ---- commitments ----
+  await progress(76, 'Seguimiento de acuerdos');
+  const acuerdos = await commitmentSummary(sctx.readDb, null, { hoy: snap.fecha_corte, soloValidados: true });
+  data.acuerdos = acuerdos;
+  blocks.push({ kind: 'heading', level: 1, text: 'Seguimiento de acuerdos de las comisiones' });
+  blocks.push({
+    kind: 'paragraph',
+    text: `Acuerdos validados del módulo 4 al ${fechaLarga(snap.fecha_corte)}. Un acuerdo está vencido cuando su fecha compromiso es anterior a la fecha de corte y sigue pendiente o en proceso.`,
+  });
+  nCuadro++;
+  const sumRow = (name: string, s: (typeof acuerdos)['nacional']) => [
+    name,
+    fmt(s.acuerdos),
+    fmt(s.por_estado.PENDIENTE),
+    fmt(s.por_estado.EN_PROCESO),
+    fmt(s.por_estado.CUMPLIDO),
+    fmt(s.por_estado.REPROGRAMADO + s.por_estado.CANCELADO),
+    fmt(s.vencidos),
+    pct(s.tasa_cumplimiento),
+  ];
+  blocks.push({
+    kind: 'table',
+    figure: { id: `Cuadro ${nCuadro}`, titulo: 'Acuerdos por estado de seguimiento: nacional, Comisión Intersecretarial y comisiones estatales', filtros: `acuerdos validados; vencido al ${snap.fecha_corte}`, consulta: `/api/v1/commitments?estatus=validado&fecha_referencia=${snap.fecha_corte} sobre la ${snapRef}` },
+    head: ['Órgano', 'Acuerdos', 'Pendientes', 'En proceso', 'Cumplidos', 'Reprog./cancel.', 'Vencidos', 'Cumplimiento'],
+    rows: [
+      sumRow('Total nacional', acuerdos.nacional),
+      sumRow('Comisión Intersecretarial', acuerdos.comision_intersecretarial),
+      ...acuerdos.por_comision_estatal.map((c) => sumRow(`CIES ${sctx.catalogs.label('entidad', c.entidad)}`, c)),
+    ],
+    notes: ['Cumplimiento = cumplidos ÷ acuerdos no cancelados.'],
+    widths: [28, 10, 10, 10, 10, 11, 10, 11],
+  });
+  if (acuerdos.por_comision_estatal.length) {
+    nGrafica++;
+    const ch = barChart({
+      title: 'Acuerdos vencidos y cumplidos por comisión estatal',
+      categories: acuerdos.por_comision_estatal.map((c) => sctx.catalogs.label('entidad', c.entidad)),
+      series: [
+        { name: 'Cumplidos', data: acuerdos.por_comision_estatal.map((c) => c.cumplidos) },
+        { name: 'Vencidos', data: acuerdos.por_comision_estatal.map((c) => c.vencidos) },
+      ],
+    });
+    blocks.push({ kind: 'chart', figure: { id: `Gráfica ${nGrafica}`, titulo: 'Acuerdos vencidos y cumplidos por comisión estatal', filtros: 'acuerdos validados', consulta: `Datos del Cuadro ${nCuadro}` }, ...ch });
+  }
+
+  // ---- reporting compliance ----
+  await progress(82, 'Cumplimiento del reporte');
+  const cumplimiento = await compliance(sctx.readDb, null, { anio: snap.anio, hoy: snap.fecha_corte });
+  data.cumplimiento = cumplimiento;
+  blocks.push({ kind: 'heading', level: 1, text: 'Cumplimiento del reporte institucional' });
+  blocks.push({ kind: 'paragraph', text: cumplimiento.metodo });
+  nCuadro++;
+  blocks.push({
+    kind: 'table',
+    figure: { id: `Cuadro ${nCuadro}`, titulo: 'Ranking de cumplimiento del reporte al SINTRA', filtros: `instituciones obligadas a reportar; año reportado ${snap.anio}`, consulta: `/api/v1/compliance?anio=${snap.anio} sobre la ${snapRef}` },
+    head: ['#', 'Institución', 'Trim. debidos', 'Trim. con envío', 'Validados', 'Devueltos', 'Completitud', 'Índice'],
+    rows: cumplimiento.items.map((i) => [i.posicion, i.codigo, i.debidos, i.trimestres_enviados, fmt(i.registros.validado), fmt(i.registros.devuelto), i.completitud === null ? 'n. d.' : `${i.completitud} %`, i.indice]),
+    notes: ['La instantánea contiene solo registros validados: «Trim. con envío» cuenta trimestres con registros validados y los devueltos no figuran.'],
+    widths: [5, 30, 11, 11, 11, 10, 11, 11],
+  });
+
+  // ---- annex ----
+  await progress(86, 'Anexo de trazabilidad');
+  blocks.push({ kind: 'pagebreak' });
+  blocks.push({ kind: 'heading', level: 1, text: 'Anexo. Origen de cada cifra' });
+  blocks.push({
+    kind: 'paragraph',
+    text: `Todas las cifras se calcularon sobre la instantánea ${snap.id} (huella SHA-256 ${snap.sha256}). Registros por módulo en la instantánea (validados, fecha principal hasta el corte): ${Object.entries(snap.conteos)
+      .map(([k, n]) => `${getModule(k)?.name ?? k} ${fmt(n)}`)
+      .join('; ')}. Las consultas /api/v1/stats/… reproducen cada cuadro; sobre la misma instantánea: /api/v1/reports/snapshots/${snap.id}/stats/<módulo>?… con los mismos parámetros.`,
+    small: true,
+  });
+  const figs = blocks.filter((b): b is Extract<Block, { figure: Figure }> => b.kind === 'table' || b.kind === 'chart').map((b) => b.figure);
+  blocks.push({
+    kind: 'table',
+    figure: { id: 'Anexo A', titulo: 'Cuadros y gráficas', filtros: '', consulta: '' },
+    head: ['Figura', 'Título', 'Filtros', 'Consulta'],
+    rows: figs.map((f) => [f.id, f.titulo, f.filtros, f.consulta]),
+    notes: [],
+    widths: [9, 25, 26, 40],
+  });
+  blocks.push({
+    kind: 'table',
+    figure: { id: 'Anexo B', titulo: 'Fórmulas de los indicadores', filtros: '', consulta: '' },
+    head: ['Indicador', 'Numerador', 'Denominador', 'Consulta (SQL; $1 inicio, $2 corte, $3 entidad)'],
+    rows: INDICATORS.map((d) => {
+      const out = indicadores.find((i) => i.id === d.id)!;
+      return [d.id, d.numerador.texto, d.denominador.texto, `Numerador: ${out.consulta.numerador ?? String(d.numerador.constante)}\nDenominador: ${out.consulta.denominador ?? String(d.denominador.constante)}`];
+    }),
+    notes: [`Parámetros: $1 = ${period.desde}, $2 = ${period.hasta}, $3 = nulo (nacional). Solo registros validados.`],
+    widths: [9, 22, 22, 47],
+  });
+  await progress(88, 'Documento');
+
+  const figurasSha256 = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ tablas: data.tablas.map((t) => [t.figura, t.query, t.result]), ind: indicadores.map((i) => [i.id, i.numerador, i.denominador, i.valor, i.linea_base, i.meta, i.tendencia]), acuerdos, cumplimiento, programa }))
+    .digest('hex');
+  return { titulo: `Informe anual ${snap.anio}`, snapshot: snap, generado: new Date().toISOString(), blocks, data, figurasSha256 };
+}
+
+const MESES = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
+export function fechaLarga(d: string): string {
+  const [y, m, day] = d.slice(0, 10).split('-').map(Number);
+  return `${day} de ${MESES[m - 1]} de ${y}`;
+}

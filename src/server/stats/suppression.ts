@@ -1,0 +1,250 @@
+// Disclosure control of published person counts (ARCHITECTURE §5, spec §4.3.4): primary suppression of
+// counts 1..T-1 and complementary suppression so that no hidden entry can be worked out from what is shown.
+//
+// The table is seen with its margins: every row with its row total, every column with its column total,
+// the row totals with the grand total and the column totals with the grand total are "lines" whose members
+// add up to the line's margin. Everyone knows a hidden entry is at least 1 (zeros are shown). A line leaks
+// when it has exactly one hidden entry (subtraction gives it), or when its margin is shown and its hidden
+// members add up to so little that each is pinned down (e.g. two hidden cells and a shown total that
+// leaves 2 for them: both are 1). The rule kept here: in every line with hidden entries, at least two are
+// hidden and, when the margin is shown, the hidden members add up to at least T + (hidden − 1), so from that
+// line alone any hidden member could be T or more. Lines are repaired by hiding the smallest shown member,
+// preferring one whose other line already has hidden entries (fewer cascades); margins are hidden only
+// when a line cannot be repaired with members. Margin lines are repaired first, so a margin (e.g. the
+// women of a period) tends to get the same treatment in every table that shows it. (A hidden margin counts
+// in its margin line only by the part of it that is hidden in its own line.)
+//
+// Line rules do not see every combination of lines, so an audit follows: for every hidden entry under the
+// threshold, a linear program over everything shown finds the least and the greatest value it can take;
+// while one is pinned to a single value, one more entry of its lines is hidden and the audit runs again.
+//
+// Every suppressed entry, primary or complementary, is shown with the same marker "<T": a different marker
+// for complementary cells would tell an attacker which hidden cells are the small ones.
+import type { CellValue, StatsResult } from './crosstab.js';
+import { minimize } from './lp.js';
+
+interface Entry {
+  value: number;
+  margin: boolean;
+}
+
+interface Line {
+  members: number[];
+  margin: number;
+}
+
+export function suppressionTag(threshold: number): '<5' {
+  return `<${threshold}` as '<5';
+}
+
+export function suppress(r: StatsResult, threshold: number): { primary: number; complementary: number } {
+  const T = threshold;
+  const entries: Entry[] = [];
+  const add = (v: CellValue, margin: boolean) => entries.push({ value: typeof v === 'number' ? v : 0, margin }) - 1;
+  const twoWay = r.cols !== null;
+  const cellIdx = r.cells.map((c) => add(c.value, false));
+  // One-way tables: a row total is the row's only cell, so they are one entry.
+  const rowIdx = new Map<string, number>();
+  if (twoWay) for (const [k, v] of Object.entries(r.rowTotals)) rowIdx.set(k, add(v, true));
+  else r.cells.forEach((c, i) => rowIdx.set(c.row, cellIdx[i]));
+  const colIdx = new Map<string, number>();
+  if (twoWay) for (const [k, v] of Object.entries(r.colTotals)) colIdx.set(k, add(v, true));
+  const totalIdx = add(r.total, true);
+
+  const lines: Line[] = [];
+  // Margin lines first (see above).
+  lines.push({ members: [...new Set(rowIdx.values())], margin: totalIdx });
+  if (twoWay) {
+    lines.push({ members: [...colIdx.values()], margin: totalIdx });
+    const byRow = new Map<string, number[]>();
+    const byCol = new Map<string, number[]>();
+    r.cells.forEach((c, i) => {
+      byRow.set(c.row, [...(byRow.get(c.row) ?? []), cellIdx[i]]);
+      byCol.set(String(c.col), [...(byCol.get(String(c.col)) ?? []), cellIdx[i]]);
+    });
+    for (const [k, members] of byRow) lines.push({ members, margin: rowIdx.get(k)! });
+    for (const [k, members] of byCol) lines.push({ members, margin: colIdx.get(k)! });
+  }
+  const linesOf: number[][] = entries.map(() => []);
+  /** The line in which an entry is the margin (for the margins of two-way tables). */
+  const ownLine = new Map<number, number>();
+  lines.forEach((l, li) => {
+    for (const e of [...l.members, l.margin]) linesOf[e].push(li);
+    if (li >= (twoWay ? 2 : 1)) ownLine.set(l.margin, li);
+  });
+
+  const hidden = new Uint8Array(entries.length);
+  entries.forEach((e, i) => {
+    if (e.value > 0 && e.value < T) hidden[i] = 1;
+  });
+  const hiddenIn = (li: number) => {
+    const l = lines[li];
+    let k = hidden[l.margin];
+    for (const m of l.members) k += hidden[m];
+    return k;
+  };
+  /** What of an entry's value is hidden (u) and its least possible value given that (μ). */
+  const unknownPart = (e: number): { u: number; mu: number } => {
+    const own = ownLine.get(e);
+    if (own === undefined) return { u: entries[e].value, mu: 1 };
+    let u = 0;
+    let mu = 0;
+    for (const m of lines[own].members)
+      if (hidden[m]) {
+        u += entries[m].value;
+        mu++;
+      }
+    return { u, mu };
+  };
+
+  const needsRepair = (l: Line): boolean => {
+    let k = 0;
+    let slack = 0;
+    for (const m of l.members)
+      if (hidden[m]) {
+        k++;
+        const p = unknownPart(m);
+        slack += p.u - p.mu;
+      }
+    const mh = hidden[l.margin] === 1;
+    if (k + (mh ? 1 : 0) === 0) return false;
+    if (k + (mh ? 1 : 0) === 1) return true;
+    return !mh && slack < T - 1;
+  };
+
+  /** Hides one more entry of a line: a shown member, else its margin. */
+  const repair = (li: number): boolean => {
+    const l = lines[li];
+    let best = -1;
+    let bestKey: [number, number, number] = [2, 2, Infinity];
+    for (const m of l.members) {
+      if (hidden[m] || entries[m].value <= 0) continue;
+      // Cells before margins; then one whose other line already has hidden entries; then the smallest.
+      const others = linesOf[m].filter((x) => x !== li);
+      const key: [number, number, number] = [entries[m].margin ? 1 : 0, others.some((x) => hiddenIn(x) > 0) ? 0 : 1, entries[m].value];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        best = m;
+        bestKey = key;
+      }
+    }
+    if (best < 0 && !hidden[l.margin] && entries[l.margin].value > 0) best = l.margin;
+    if (best < 0) return false;
+    hidden[best] = 1;
+    return true;
+  };
+
+  const lineRules = () => {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let li = 0; li < lines.length; li++) {
+        while (needsRepair(lines[li]) && repair(li)) changed = true;
+      }
+    }
+  };
+
+  lineRules();
+  for (let round = 0; round < entries.length; round++) {
+    const pinned = audit(entries, lines, hidden, T);
+    if (!pinned.length) break;
+    let progressed = false;
+    for (const e of pinned) {
+      // Hide one more entry in a line of the pinned one: the line with the smallest shown member.
+      const options = linesOf[e].filter((li) => lines[li].members.some((m) => !hidden[m] && entries[m].value > 0) || (!hidden[lines[li].margin] && entries[lines[li].margin].value > 0));
+      options.sort((x, y) => minShown(lines[x]) - minShown(lines[y]));
+      if (options.length && repair(options[0])) {
+        progressed = true;
+        break;
+      }
+    }
+    if (!progressed) break;
+    lineRules();
+  }
+
+  function minShown(l: Line): number {
+    let v = Infinity;
+    for (const m of [...l.members, l.margin]) if (!hidden[m] && entries[m].value > 0) v = Math.min(v, entries[m].value + (entries[m].margin ? 1e6 : 0));
+    return v;
+  }
+
+  const tag = suppressionTag(T);
+  let primary = 0;
+  let complementary = 0;
+  r.cells = r.cells.map((c, i) => {
+    if (!hidden[cellIdx[i]]) return c;
+    if (typeof c.value === 'number' && c.value >= T) complementary++;
+    else primary++;
+    return { ...c, value: tag };
+  });
+  for (const [k, i] of rowIdx) if (hidden[i]) r.rowTotals[k] = tag;
+  for (const [k, i] of colIdx) if (hidden[i]) r.colTotals[k] = tag;
+  if (hidden[totalIdx]) r.total = tag;
+  // For single-choice tables the number of records is the total: hidden together; otherwise when small.
+  if (r.records !== null && typeof r.records === 'number' && ((r.records > 0 && r.records < T) || hidden[totalIdx])) r.records = tag;
+  return { primary, complementary };
+}
+
+/**
+ * Hidden entries under the threshold whose value follows exactly from what is shown: every line gives
+ * Σ members − margin = 0, shown values are known, hidden ones are ≥ 1; each connected group of hidden
+ * entries is a small linear program, minimised and maximised for each of its small entries.
+ */
+function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number): number[] {
+  const vars: number[] = [];
+  const varOf = new Map<number, number>();
+  entries.forEach((_, i) => {
+    if (hidden[i]) {
+      varOf.set(i, vars.length);
+      vars.push(i);
+    }
+  });
+  if (!vars.length) return [];
+  const eqs: { coef: Map<number, number>; rhs: number }[] = [];
+  for (const l of lines) {
+    const coef = new Map<number, number>();
+    let rhs = 0;
+    for (const m of l.members) {
+      if (hidden[m]) coef.set(varOf.get(m)!, (coef.get(varOf.get(m)!) ?? 0) + 1);
+      else rhs -= entries[m].value;
+    }
+    if (hidden[l.margin]) coef.set(varOf.get(l.margin)!, (coef.get(varOf.get(l.margin)!) ?? 0) - 1);
+    else rhs += entries[l.margin].value;
+    if (coef.size) eqs.push({ coef, rhs });
+  }
+  const parent = vars.map((_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const e of eqs) {
+    const ks = [...e.coef.keys()];
+    for (let i = 1; i < ks.length; i++) parent[find(ks[i])] = find(ks[0]);
+  }
+  const groups = new Map<number, number[]>();
+  vars.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+  const pinned: number[] = [];
+  for (const group of groups.values()) {
+    const small = group.filter((v) => entries[vars[v]].value < T);
+    if (!small.length) continue;
+    const local = new Map(group.map((g, i) => [g, i]));
+    const sub = eqs.filter((e) => local.has(e.coef.keys().next().value!));
+    // x = 1 + y with y ≥ 0.
+    const A = sub.map((e) => {
+      const row = new Array<number>(group.length).fill(0);
+      for (const [k, c] of e.coef) row[local.get(k)!] = c;
+      return row;
+    });
+    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
+    for (const v of small) {
+      const c = new Array<number>(group.length).fill(0);
+      c[local.get(v)!] = -1;
+      const hi = minimize(A, b, c);
+      if (hi.status !== 'optimal') continue; // unbounded above: not pinned
+      c[local.get(v)!] = 1;
+      const lo = minimize(A, b, c);
+      if (lo.status !== 'optimal') continue;
+      if (Math.ceil(lo.value - 1e-7) >= Math.floor(-hi.value + 1e-7)) pinned.push(vars[v]);
+    }
+  }
+  return pinned;
+}

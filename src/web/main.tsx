@@ -1,0 +1,46 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './app/styles.css';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError, setAuthHandlers } from './api/client';
+import { expiredStore, meQuery } from './api/session';
+import { router } from './app/router';
+import { theme } from './app/theme';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Do not retry what the server refused (4xx); retry network hiccups once.
+      retry: (count, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && count < 1,
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+    },
+  },
+});
+
+setAuthHandlers({
+  unauthorized: () => {
+    // Back to the login; the page (and any form's kept input) comes back after signing in.
+    if (queryClient.getQueryData(meQuery.queryKey)) expiredStore.set(true);
+    queryClient.setQueryData(meQuery.queryKey, null);
+  },
+  passwordChange: () => {
+    void queryClient.invalidateQueries({ queryKey: meQuery.queryKey });
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light" forceColorScheme="light">
+      <Notifications position="top-right" limit={3} />
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

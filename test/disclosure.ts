@@ -1,0 +1,189 @@
+// An attacker for published tables, written for the tests and independent of the server's suppression
+// code. From what a table shows — cells, row and column totals, the grand total, zeros as zeros, each
+// hidden entry at least 1 — it works out, by linear programming, the smallest and largest value every
+// hidden entry can take. A hidden entry whose range is a single value has been recovered.
+// (The constraint matrices of these tables are totally unimodular, so the LP bounds are integer bounds.)
+
+export type Shown = number | string;
+export interface PublishedTable {
+  rows: string;
+  cols: string | null;
+  cells: { row: string; col: string | null; value: Shown }[];
+  rowTotals: Record<string, Shown>;
+  colTotals: Record<string, Shown>;
+  total: Shown;
+}
+
+const EPS = 1e-9;
+
+/** min c·y subject to A y = b, y ≥ 0 (two-phase simplex, Bland's rule). -Infinity if unbounded, NaN if infeasible. */
+export function lpMin(A: number[][], b: number[], c: number[]): number {
+  const m = A.length;
+  const n = c.length;
+  if (m === 0) return c.some((x) => x < -EPS) ? -Infinity : 0;
+  // Tableau rows: [A | artificials | rhs], rhs made non-negative.
+  const T = A.map((row, i) => {
+    const s = b[i] < 0 ? -1 : 1;
+    const r = new Array(n + m + 1).fill(0);
+    for (let j = 0; j < n; j++) r[j] = s * row[j];
+    r[n + i] = 1;
+    r[n + m] = s * b[i];
+    return r;
+  });
+  const basis = Array.from({ length: m }, (_, i) => n + i);
+  const W = n + m;
+  const pivot = (obj: number[], r: number, k: number) => {
+    const pr = T[r];
+    const pv = pr[k];
+    for (let j = 0; j <= W; j++) pr[j] /= pv;
+    for (let i = 0; i < m; i++) {
+      if (i === r) continue;
+      const f = T[i][k];
+      if (Math.abs(f) > EPS) for (let j = 0; j <= W; j++) T[i][j] -= f * pr[j];
+    }
+    const f = obj[k];
+    if (Math.abs(f) > EPS) for (let j = 0; j <= W; j++) obj[j] -= f * pr[j];
+    basis[r] = k;
+  };
+  const run = (obj: number[], allowed: (j: number) => boolean): 'optimal' | 'unbounded' => {
+    for (let iter = 0; iter < 10_000; iter++) {
+      let k = -1;
+      for (let j = 0; j < W; j++)
+        if (allowed(j) && obj[j] < -EPS) {
+          k = j;
+          break;
+        }
+      if (k < 0) return 'optimal';
+      let r = -1;
+      let best = Infinity;
+      for (let i = 0; i < m; i++) {
+        if (T[i][k] > EPS) {
+          const ratio = T[i][W] / T[i][k];
+          if (ratio < best - EPS || (Math.abs(ratio - best) <= EPS && basis[i] < basis[r])) {
+            best = ratio;
+            r = i;
+          }
+        }
+      }
+      if (r < 0) return 'unbounded';
+      pivot(obj, r, k);
+    }
+    throw new Error('simplex: demasiadas iteraciones');
+  };
+  // Phase 1: minimise the sum of the artificials.
+  const p1 = new Array(W + 1).fill(0);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= W; j++) if (j < n || j === W) p1[j] -= T[i][j];
+  run(p1, () => true);
+  if (-p1[W] > 1e-7) return NaN;
+  // Drive artificials at zero out of the basis where an original column can replace them.
+  for (let i = 0; i < m; i++) {
+    if (basis[i] < n) continue;
+    const k = T[i].findIndex((v, j) => j < n && Math.abs(v) > EPS);
+    if (k >= 0) pivot(new Array(W + 1).fill(0), i, k);
+  }
+  // Phase 2.
+  const obj = new Array(W + 1).fill(0);
+  for (let j = 0; j < n; j++) obj[j] = c[j];
+  for (let i = 0; i < m; i++) {
+    const cb = basis[i] < n ? c[basis[i]] : 0;
+    if (Math.abs(cb) > EPS) for (let j = 0; j <= W; j++) obj[j] -= cb * T[i][j];
+  }
+  if (run(obj, (j) => j < n) === 'unbounded') return -Infinity;
+  return -obj[W];
+}
+
+export interface Recovery {
+  entry: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * Bounds of every hidden entry of a published table. `isHidden` tells the marker of suppressed values.
+ * Returns one range per hidden entry, keyed `cell:row|col`, `row:code`, `col:code` or `total`.
+ */
+export function hiddenRanges(t: PublishedTable, isHidden: (v: Shown) => boolean): Map<string, { min: number; max: number }> {
+  const twoWay = t.cols !== null;
+  const vars: string[] = [];
+  const varIdx = new Map<string, number>();
+  const v = (key: string) => {
+    if (!varIdx.has(key)) {
+      varIdx.set(key, vars.length);
+      vars.push(key);
+    }
+    return varIdx.get(key)!;
+  };
+  type Term = { key: string; shown: Shown };
+  // A line: members add up to the margin.
+  const lines: { members: Term[]; margin: Term }[] = [];
+  const cellKey = (r: string, c: string | null) => `cell:${r}|${c}`;
+  if (twoWay) {
+    const rows = new Map<string, Term[]>();
+    const cols = new Map<string, Term[]>();
+    for (const c of t.cells) {
+      const term = { key: cellKey(c.row, c.col), shown: c.value };
+      rows.set(c.row, [...(rows.get(c.row) ?? []), term]);
+      cols.set(String(c.col), [...(cols.get(String(c.col)) ?? []), term]);
+    }
+    for (const [r, members] of rows) lines.push({ members, margin: { key: `row:${r}`, shown: t.rowTotals[r] } });
+    for (const [c, members] of cols) lines.push({ members, margin: { key: `col:${c}`, shown: t.colTotals[c] } });
+    lines.push({ members: Object.entries(t.rowTotals).map(([k, s]) => ({ key: `row:${k}`, shown: s })), margin: { key: 'total', shown: t.total } });
+    lines.push({ members: Object.entries(t.colTotals).map(([k, s]) => ({ key: `col:${k}`, shown: s })), margin: { key: 'total', shown: t.total } });
+  } else {
+    // One-way: a row total is its only cell.
+    lines.push({ members: t.cells.map((c) => ({ key: cellKey(c.row, null), shown: c.value })), margin: { key: 'total', shown: t.total } });
+  }
+  const eqs: { coef: Map<number, number>; rhs: number }[] = [];
+  for (const l of lines) {
+    const coef = new Map<number, number>();
+    let rhs = 0;
+    for (const m of l.members) {
+      if (isHidden(m.shown)) coef.set(v(m.key), (coef.get(v(m.key)) ?? 0) + 1);
+      else rhs -= Number(m.shown);
+    }
+    if (isHidden(l.margin.shown)) coef.set(v(l.margin.key), (coef.get(v(l.margin.key)) ?? 0) - 1);
+    else rhs += Number(l.margin.shown);
+    if (coef.size) eqs.push({ coef, rhs });
+  }
+  const out = new Map<string, { min: number; max: number }>();
+  if (!vars.length) return out;
+  // Independent components (variables linked by equations) are solved apart: small LPs.
+  const parent = vars.map((_, i) => i);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
+  for (const e of eqs) {
+    const ks = [...e.coef.keys()];
+    for (const k of ks.slice(1)) parent[find(k)] = find(ks[0]);
+  }
+  const groups = new Map<number, number[]>();
+  vars.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+  for (const members of groups.values()) {
+    const local = new Map(members.map((g, i) => [g, i]));
+    const sub = eqs.filter((e) => [...e.coef.keys()].some((k) => local.has(k)));
+    // x = 1 + y, y ≥ 0.
+    const A = sub.map((e) => {
+      const row = new Array(members.length).fill(0);
+      for (const [k, c] of e.coef) row[local.get(k)!] = c;
+      return row;
+    });
+    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
+    members.forEach((g, i) => {
+      const c = new Array(members.length).fill(0);
+      c[i] = 1;
+      const lo = lpMin(A, b, c);
+      c[i] = -1;
+      const hi = lpMin(A, b, c);
+      out.set(vars[g], { min: 1 + lo, max: hi === -Infinity ? Infinity : 1 - hi });
+    });
+  }
+  return out;
+}
+
+/** Hidden entries whose value the attacker pins down exactly. */
+export function recovered(t: PublishedTable, isHidden: (v: Shown) => boolean): Recovery[] {
+  const out: Recovery[] = [];
+  for (const [entry, r] of hiddenRanges(t, isHidden)) {
+    if (Number.isNaN(r.min) || Number.isNaN(r.max)) throw new Error(`tabla inconsistente: ${entry}`);
+    if (Math.ceil(r.min - 1e-7) >= Math.floor(r.max + 1e-7)) out.push({ entry, min: r.min, max: r.max });
+  }
+  return out;
+}

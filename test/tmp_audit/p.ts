@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import { buildApp } from '../../src/server/app.js';
+import { closeContext, createContext, ensureAdmin } from '../../src/server/bootstrap.js';
+import { loadConfig } from '../../src/server/config.js';
+import { openRawPglite, pgliteDir } from '../../src/server/backup/raw.js';
+import { login, ADMIN_PASSWORD } from '../helpers.js';
+const dir = '/tmp/bk/p1'; fs.rmSync(dir, { recursive: true, force: true });
+const config = loadConfig({ SINTRA_DATA_DIR: dir, SINTRA_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'silent' });
+const ctx = await createContext(config, { log: { ...console, info: () => undefined } as Console });
+await ensureAdmin(ctx.db, config);
+const app = await buildApp(ctx);
+for (let i = 0; i < 6; i++) await login(app);
+console.log(await ctx.db.query('select id, action from audit_log'));
+await app.close();
+await closeContext(ctx);
+const q = await openRawPglite(pgliteDir(dir));
+console.log(await q.query('select id, action from audit_log'));
+await q.close();
