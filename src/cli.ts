@@ -8,11 +8,14 @@ import { hashPassword, passwordProblem } from './server/auth/password.js';
 import crypto from 'node:crypto';
 import { HELP as BACKUP_HELP, auditCommand, backupCommand, restoreCommand } from './server/backup/commands.js';
 import { HELP as DUPLICADOS_HELP, duplicadosCommand } from './server/duplicates/commands.js';
+import { IMPORT_HELP, importRecordsCommand } from './server/imports/commands.js';
+import { EXPORT_HELP, exportCommand } from './server/exports/commands.js';
 
 const HELP: Record<string, string> = {
   migrate: 'migrate                         Aplica las migraciones y carga catálogos e instituciones.',
   admin: 'admin reset-password <usuario>  Asigna una contraseña nueva (SINTRA_NEW_PASSWORD o generada) y exige cambiarla.\n  admin create                    Crea el administrador inicial si no hay usuarios.',
-  import: 'import sesnsp [archivo.csv]     Carga el archivo de víctimas del SESNSP (formato largo); sin archivo, el incluido.',
+  import: `import sesnsp [archivo.csv]     Carga el archivo de víctimas del SESNSP (formato largo); sin archivo, el incluido.\n  ${IMPORT_HELP}`,
+  ...EXPORT_HELP,
   ...BACKUP_HELP,
   ...DUPLICADOS_HELP,
 };
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return backupCommand(config, rest);
     case 'restore':
       return restoreCommand(config, rest);
+    case 'export':
+      return exportCommand(config, rest);
     case 'migrate':
       // Always migrates, even with SINTRA_MIGRATE_AT_START=0 (that setting is for the app's start).
       await withContext(
@@ -70,10 +75,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'import': {
       const [source, file] = rest;
-      if (source !== 'sesnsp') {
-        console.error(`Fuente desconocida «${source ?? ''}». ${usage('import')}`);
-        return 2;
-      }
+      if (source !== 'sesnsp') return importRecordsCommand(config, rest);
       const target = file ? path.resolve(file) : SESNSP_DEFAULT_FILE;
       await withContext(config, async (ctx) => {
         const r = await importSesnsp(ctx.db, target);

@@ -1,5 +1,4 @@
 // Módulo 4 — Comisiones (spec §2.4, 16 variables).
-// Regla con base de datos: clave_acuerdo única dentro de la misma sesión (nombre_organo, tipo_sesion, numero_sesion, año de fecha_sesion).
 // "Vencido" is derived, not stored: fecha_compromiso < hoy and estado_seguimiento ∈ {PENDIENTE, EN_PROCESO}.
 import type { ModuleDef } from './types.js';
 
@@ -189,6 +188,16 @@ export const comisiones = {
     },
   ],
   listColumns: ['nombre_organo', 'fecha_sesion', 'clave_acuerdo', 'tema_acuerdo', 'estado_seguimiento'],
+  dbRules: [
+    {
+      // The session is (nombre_organo, tipo_sesion, numero_sesion, year of fecha_sesion), spec §2.4 var. 4.
+      kind: 'unique',
+      key: ['nombre_organo', 'tipo_sesion', 'numero_sesion', { year: 'fecha_sesion' }, 'clave_acuerdo'],
+      field: 'clave_acuerdo',
+      level: 'error',
+      message: 'Clave del acuerdo: ya existe un acuerdo con esta clave en la misma sesión (mismo órgano, tipo, número y año de sesión).',
+    },
+  ],
   rules: [
     {
       field: 'tipo_organo',

@@ -1,6 +1,4 @@
 // Módulo 2 — Convenios (spec §2.2, 5 variables).
-// Regla con base de datos: "contraparte no debe ser solo la institución que registra" se compara aquí con la clave
-// (siglas) de institucion_id; compararla con el nombre completo de la institución requiere el catálogo INSTITUCION.
 import type { ModuleDef } from './types.js';
 
 export const convenios = {
@@ -82,6 +80,16 @@ export const convenios = {
           .filter((p) => p !== '');
         return parts.length === 0 || parts.some((p) => p !== own);
       },
+    },
+  ],
+  dbRules: [
+    {
+      // The cross rule above runs in the form too (institution code); this one also knows its name and acronym.
+      kind: 'not-only-own-institution',
+      separator: ';',
+      field: 'contraparte',
+      level: 'error',
+      message: 'Contraparte(s) firmante(s): no puede ser únicamente la institución que registra.',
     },
   ],
   example: {

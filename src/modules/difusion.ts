@@ -5,7 +5,8 @@ import type { ModuleDef } from './types.js';
 const PRESENCIAL_O_MIXTA = ['PRESENCIAL', 'MIXTA'] as const;
 const VIRTUAL_O_MIXTA = ['VIRTUAL', 'MIXTA'] as const;
 
-// Regla con base de datos: materiales_utilizados solo admite materiales (módulo 8) en estatus enviado o validado, de cualquier institución.
+// materiales_utilizados: the material_ref catalog (spec §3.7) lists only materials (module 8) sent or validated, of
+// any institution, and RecordService checks every reference against it.
 
 export const difusion = {
   key: 'difusion',

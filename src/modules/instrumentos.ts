@@ -1,5 +1,4 @@
 // Módulo 1 — Instrumentos (spec §2.1, 13 variables).
-// Regla con base de datos: advertencia si otro registro de la misma institución tiene el mismo nombre_instrumento y tipo_instrumento.
 import type { ModuleDef } from './types.js';
 
 export const instrumentos = {
@@ -141,6 +140,15 @@ export const instrumentos = {
     },
   ],
   listColumns: ['tipo_instrumento', 'nombre_instrumento', 'estatus_instrumento', 'fecha_aprobacion'],
+  dbRules: [
+    {
+      kind: 'unique',
+      key: ['nombre_instrumento', 'tipo_instrumento'],
+      field: 'nombre_instrumento',
+      level: 'advertencia',
+      message: 'Nombre del instrumento: otro registro de su institución tiene el mismo nombre y tipo de instrumento; si es una nueva versión, registre la acción como Actualización.',
+    },
+  ],
   rules: [
     {
       field: 'instituciones_participantes',

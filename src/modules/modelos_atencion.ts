@@ -1,7 +1,8 @@
 import type { ModuleDef } from './types.js';
 
 // Spec §2.10 — Módulo 10: Modelos de Atención a Víctimas (19 variables).
-// Regla con base de datos: instrumento_ref solo admite instrumentos del módulo 1 con ejes ∋ ATENCION; victimas_total *advertencia* si difiere más de 20 % del conteo del módulo 9 de la misma institución y trimestre.
+// instrumento_ref: the instrumento_ref catalog (spec §3.7) lists only module-1 records with ejes ∋ ATENCION, and
+// RecordService checks every reference against it.
 
 /** Personal data that must not appear in free text (spec §1.5). */
 const SIN_DATOS_PERSONALES = [
@@ -215,6 +216,19 @@ export const modelosAtencion = {
     },
   ],
   listColumns: ['modelo_aplicado', 'nombre_modelo', 'victimas_total', 'personal_aplica_modelo'],
+  dbRules: [
+    {
+      // Module 9 counts as the statistics do: records sent or validated, main date in the quarter.
+      kind: 'aggregate-comparison',
+      field: 'victimas_total',
+      otherModule: 'victimas',
+      period: 'trimestre',
+      statuses: ['enviado', 'validado'],
+      tolerance: 0.2,
+      level: 'advertencia',
+      message: 'Total de víctimas atendidas en el periodo: difiere en más de 20 % del número de registros de víctimas de su institución en el mismo trimestre.',
+    },
+  ],
   example: {
     institucion_id: 'SEGOB',
     ambito: 'FEDERAL',

@@ -129,6 +129,75 @@ export interface CrossRule {
   check: (v: Values) => boolean;
 }
 
+/** One part of a key over a record: a field's value, or the calendar year of a date field. */
+export type DbKeyPart = string | { year: string };
+
+interface DbRuleBase {
+  /** Field the message is attached to (the spec key). */
+  field: string;
+  /** Spanish message naming the field and the rule; the engine appends the particulars (dates, folios, counts). */
+  message: string;
+  /** 'advertencia': shown, never blocking. 'error': see each kind. */
+  level: RuleLevel;
+  /** Only evaluated when the condition holds. */
+  when?: Cond;
+}
+
+/**
+ * Rules of the spec that need other records. Evaluated only on the server (src/server/records/db-rules.ts),
+ * inside the transaction of the save, over records that are not deleted. A closed union: the engine handles
+ * every kind exhaustively. Where an 'error' lands: `unique` at every save (uniqueness rules hold at every
+ * save); the others, like the cross-field rules, block sending (pending).
+ */
+export type DbRule =
+  | (DbRuleBase & {
+      /** No other record of the same institution has the same key (text compared ignoring case). */
+      kind: 'unique';
+      key: readonly DbKeyPart[];
+    })
+  | (DbRuleBase & {
+      /** `date` of this record is not before `refDate` of the record named by the reference field `ref`. */
+      kind: 'reference-date-order';
+      ref: string;
+      date: string;
+      refModule: string;
+      refDate: string;
+    })
+  | (DbRuleBase & {
+      /**
+       * The records of this module of the same institution that name one referenced record in `ref` (this one
+       * included) are at most the number `max` of that record (per institution: two institutions may attend one person).
+       */
+      kind: 'reference-count';
+      ref: string;
+      refModule: string;
+      max: string;
+    })
+  | (DbRuleBase & {
+      /**
+       * The number `field` does not differ by more than `tolerance` (a fraction) from the count of records of
+       * `otherModule` of the same institution, in `statuses`, whose main date falls in this record's reported quarter.
+       */
+      kind: 'aggregate-comparison';
+      otherModule: string;
+      period: 'trimestre';
+      statuses: readonly Estatus[];
+      tolerance: number;
+    })
+  | (DbRuleBase & {
+      /** Other records of the same institution with the same key agree on `fields`. */
+      kind: 'consistent';
+      key: readonly DbKeyPart[];
+      fields: readonly string[];
+    })
+  | (DbRuleBase & {
+      /** A text listing counterparts (split by `separator`) does not name only the registering institution (code, acronym or name). */
+      kind: 'not-only-own-institution';
+      separator: string;
+    });
+
+export type DbRuleKind = DbRule['kind'];
+
 export type ModuleGroup = 'coordinacion' | 'prevencion' | 'atencion';
 
 export const MODULE_GROUPS: Record<ModuleGroup, string> = {
@@ -163,6 +232,8 @@ export interface ModuleDef {
   listColumns: readonly string[];
   /** Cross-field rules of the spec that are not expressed by field properties. */
   rules?: readonly CrossRule[];
+  /** Rules of the spec that need other records (unique within a scope, reference checks, comparisons). */
+  dbRules?: readonly DbRule[];
   /** Sets of fields unique per institution (e.g. [['folio_persona']]). */
   uniquePerInstitution?: readonly (readonly string[])[];
   /** Extra notes shown above the form (e.g. convenios vs colaboración internacional). */

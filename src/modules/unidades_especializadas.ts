@@ -2,7 +2,6 @@ import type { ModuleDef } from './types.js';
 
 // Spec §2.11 — Módulo 11: Unidades Especializadas (10 variables).
 // One record = one line of a unit's staff (unit + nivel + cargo); the unit's location is the metadata.
-// Regla con base de datos: *advertencia* si otra línea de la misma nombre_unidad (misma institución) registra distinto tipo_unidad o fecha_creacion.
 
 export const unidadesEspecializadas = {
   key: 'unidades_especializadas',
@@ -119,6 +118,16 @@ export const unidadesEspecializadas = {
     },
   ],
   uniquePerInstitution: [['nombre_unidad', 'nivel', 'cargo', 'periodo_anio', 'periodo_trimestre']],
+  dbRules: [
+    {
+      kind: 'consistent',
+      key: ['nombre_unidad'],
+      fields: ['tipo_unidad', 'fecha_creacion'],
+      field: 'nombre_unidad',
+      level: 'advertencia',
+      message: 'Nombre de la unidad especializada: otra línea de la misma unidad registra distinto tipo de unidad o fecha de creación.',
+    },
+  ],
   example: {
     institucion_id: 'SEGOB',
     ambito: 'FEDERAL',

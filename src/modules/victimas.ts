@@ -35,9 +35,6 @@ const lista = (x: unknown): string[] => (Array.isArray(x) ? (x as string[]) : []
 const esNna = (v: Values): boolean => GRUPOS_NNA.includes(v.grupo_edad as string);
 const esAdulta = (v: Values): boolean => GRUPOS_ADULTOS.includes(v.grupo_edad as string);
 
-// Regla con base de datos: operativo_id — fecha_identificacion ≥ fecha_inicio del operativo referido (módulo 12).
-// Regla con base de datos: advertencia si los registros del módulo 9 vinculados a un operativo superan su rescatadas_total.
-
 export const victimas = {
   key: 'victimas',
   number: 9,
@@ -534,6 +531,29 @@ export const victimas = {
   ],
   listColumns: ['folio_persona', 'fecha_identificacion', 'condicion', 'grupo_edad', 'modalidades'],
   uniquePerInstitution: [['folio_persona']],
+  dbRules: [
+    {
+      kind: 'reference-date-order',
+      field: 'fecha_identificacion',
+      ref: 'operativo_id',
+      date: 'fecha_identificacion',
+      refModule: 'operativos_rescate',
+      refDate: 'fecha_inicio',
+      level: 'error',
+      message: 'Fecha de identificación o primer contacto: no puede ser anterior a la fecha de inicio del operativo de rescate relacionado.',
+    },
+    {
+      // Per institution: a person attended by two institutions has two records (spec §2.9).
+      kind: 'reference-count',
+      when: { field: 'via_identificacion', eq: 'OPERATIVO' },
+      field: 'operativo_id',
+      ref: 'operativo_id',
+      refModule: 'operativos_rescate',
+      max: 'rescatadas_total',
+      level: 'advertencia',
+      message: 'Operativo de rescate relacionado: las personas registradas con este operativo superan el total de personas rescatadas en él.',
+    },
+  ],
   rules: [
     {
       field: 'grupo_edad',

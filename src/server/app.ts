@@ -26,6 +26,7 @@ import { publicRoutes } from './public/routes.js';
 import { duplicateRoutes } from './duplicates/routes.js';
 import { incidenciaRoutes } from './incidencia/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { rejectNulInput } from './http/input.js';
 import { importRoutes } from './imports/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { programaRoutes } from './programa/routes.js';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: N
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', rejectNulInput);
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) return sendProblem(reply, new HttpError('not_found', 'Ruta no encontrada.'));
     // Single-page app: every other GET returns the client's index.

@@ -40,6 +40,8 @@ const schema = z.object({
   SINTRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   SINTRA_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   SINTRA_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  // ClamAV daemon that scans every attachment: a Unix socket path or host:port (unset: files are kept unscanned).
+  SINTRA_CLAMD_SOCKET: z.string().regex(/^(\/\S+|\[?[\w.:-]+\]?:\d{1,5})$/, 'SINTRA_CLAMD_SOCKET debe ser la ruta de un socket (/run/clamav/clamd.ctl) o host:puerto (127.0.0.1:3310)').optional(),
 });
 
 /** The schema itself, for the deployment guide's table check. */

@@ -75,7 +75,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
   async function makeRecord(module: string, inst: string, state: 'borrador' | 'enviado' | 'validado' | 'eliminado') {
     const m = getModule(module)!;
     const body: Record<string, unknown> = { ...(structuredClone(m.example) as Record<string, unknown>), institucion_id: inst, ...INST_INFO[inst] };
-    delete body.municipio;
+    body.municipio = INST_INFO[inst].municipio;
     if (INST_INFO[inst].ambito === 'FEDERAL') body.entidad_federativa = null;
     else body.entidad_federativa = INST_INFO[inst].entidad;
     body.ambito = INST_INFO[inst].ambito;
@@ -220,7 +220,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
           expect(rs.status, `restore ${where}`).toBe(u.role === 'administrador' ? 200 : 403);
 
           // Create, asking for the case's institution: only the Secretaría Técnica registers on behalf of another.
-          const body = { ...(structuredClone(getModule(m)!.example) as Record<string, unknown>), institucion_id: inst, ambito: INST_INFO[inst].ambito, entidad_federativa: INST_INFO[inst].entidad };
+          const body = { ...(structuredClone(getModule(m)!.example) as Record<string, unknown>), institucion_id: inst, ambito: INST_INFO[inst].ambito, entidad_federativa: INST_INFO[inst].entidad, municipio: INST_INFO[inst].municipio };
           if (m === 'victimas') body.folio_persona = `MXC-${++seq}`;
           const cr = await call(u.role, 'POST', base, body);
           routesSeen.add('POST /api/v1/modules/{module}/records');
@@ -233,7 +233,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
         }
       }
     }
-  });
+  }, 300_000);
 
   it('attachments: download only within reach and only for roles that read records; upload only for those who capture', async () => {
     for (const u of USERS)
@@ -256,7 +256,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
       routesSeen.add('POST /api/v1/attachments');
       expect(r.statusCode, u.role).toBe(canWrite(u.role) ? 201 : 403);
     }
-  });
+  }, 300_000);
 
   it('statistics and their exports: figures only over the reach (consulta: every institution, aggregated and suppressed)', async () => {
     for (const m of MODULES)
@@ -281,7 +281,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
             }
             expectNoLeak(u, r.text, `stats ${m} ${u.role}`);
           }
-  });
+  }, 300_000);
 
   it('reference catalogs list only what the institution may link; reading other catalogs is open to every session', async () => {
     for (const u of USERS) {
@@ -292,7 +292,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
         expectNoLeak(u, r.text, `catálogo ${cat}`);
       }
     }
-  });
+  }, 300_000);
 
   it('users and institutions: administrador only, for every verb', async () => {
     await createUser(env.ctx, { username: 'mx_objetivo', role: 'enlace', institucion_id: 'JAL-FGE', password: PW });
@@ -326,7 +326,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
     routesSeen.add('POST /api/v1/users/{id}/reset-password');
     expect(rp.status).toBe(200);
     expect((await call('enlace', 'POST', `/api/v1/users/${target}/reset-password`, {})).status).toBe(403);
-  });
+  }, 300_000);
 
   it('every other route: 401 without a session; with one, no 5xx and nothing from outside the reach', async () => {
     await env.app.ready();
@@ -357,8 +357,9 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
         }
         if (routesSeen.has(key) || method !== 'GET') continue;
         generic.push(key);
+        // The case only changes the URL where it names a record.
         for (const u of USERS)
-          for (const c of CASES) {
+          for (const c of path.includes('{id}') ? CASES : CASES.slice(0, 1)) {
             const url = fill(path, u, c) + (path.endsWith('/export') ? '?format=csv' : path.includes('/stats/{') ? '?rows=institucion_id&format=csv' : '');
             const r = await call(u.role, method, url);
             expect(r.status, `${key} ${u.role}`).toBeLessThan(500);
@@ -374,5 +375,5 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
       `Matriz de autorización (${kind}): ${routes} rutas × ${USERS.length} roles (+ sin sesión) × ${CASES.length} casos; ` +
         `${exact} rutas con estatus exacto, ${generic.length} GET con verificación genérica (sin 5xx, sin fugas); ${cells} solicitudes.`,
     );
-  });
+  }, 600_000);
 });

@@ -125,7 +125,10 @@ describe.each(dbKinds())('indicators (%s)', (kind) => {
     expectInd('IND-12', 11, 15);
     expectInd('IND-13', 1, 2);
     expectInd('IND-14', 1, 2);
-    expectInd('IND-15', 2, 3);
+    // Materials are dated by their registration (spec: main date = created_at): they fall in the current year.
+    expect([items['IND-15'].numerador.valor, items['IND-15'].denominador.valor]).toEqual([0, 0]);
+    const now = (await c.get(`/api/v1/indicators?anio=${new Date().getFullYear()}&tendencia=1`)).body.items.find((i: { id: string }) => i.id === 'IND-15');
+    expect([now.numerador.valor, now.denominador.valor, now.valor]).toEqual([2, 3, pct(2, 3)]);
     // IND-11: obligated institutions (the 14 CI members and the two test CIES) with a validated 2024 record:
     // SEGOB, SRE, FGR, CIES-CDMX, CIES-JAL.
     const [{ n }] = await env.ctx.db.query<{ n: number }>(`select count(*)::int as n from institucion where obligada_reportar and vigente`);

@@ -309,6 +309,42 @@ describe.runIf(PG_ONLY)('read replica (postgresql)', () => {
   });
 });
 
+describe.runIf(PG_ONLY)('TLS to the database (postgresql)', () => {
+  const withMode = (mode: string) => {
+    const u = new URL(PG_URL!);
+    u.searchParams.set('sslmode', mode);
+    return loadConfig({ DATABASE_URL: u.toString(), LOG_LEVEL: 'silent' });
+  };
+
+  it('sslmode=require gets an encrypted connection, or fails when the server offers no TLS (never plain text)', async () => {
+    const probe = new pg.Client({ connectionString: PG_URL });
+    await probe.connect();
+    const serverSsl = (await probe.query<{ ssl: string }>('show ssl')).rows[0].ssl === 'on';
+    await probe.end();
+    const attempt = createContext(withMode('require'), { log: quiet });
+    if (!serverSsl) {
+      await expect(attempt).rejects.toThrow(/does not support SSL/);
+      return;
+    }
+    const ctx = await attempt;
+    try {
+      const r = await ctx.db.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()');
+      expect(r[0].ssl).toBe(true);
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+
+  it('sslmode=disable connects in plain text', async () => {
+    const ctx = await createContext(withMode('disable'), { log: quiet });
+    try {
+      expect((await ctx.db.query<{ ssl: boolean }>('select ssl from pg_stat_ssl where pid = pg_backend_pid()'))[0].ssl).toBe(false);
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+});
+
 describe.runIf(PG_ONLY)('least-privilege roles of docs/sql (postgresql)', () => {
   const sfx = crypto.randomBytes(4).toString('hex');
   const names = { db: `sintra_lp_${sfx}`, owner: `sintra_owner_${sfx}`, web: `sintra_web_${sfx}` };

@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { canReadRecords, canWriteRecords, dbScope, recordScope } from '../records/scope.js';
 import { tableName } from '../db/schema.js';
+import { parseClamdTarget, scanBuffer, type ClamdTarget, type ScanResult } from './clamav.js';
 
 // Detected MIME type (from the file's bytes, never its name) → kind.
 const MIME_KIND: Record<string, AttachmentKind> = {
@@ -30,6 +31,7 @@ export async function detectKind(buf: Buffer): Promise<{ kind: AttachmentKind; m
 }
 
 export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
+  const clamd: ClamdTarget | null = ctx.config.SINTRA_CLAMD_SOCKET ? parseClamdTarget(ctx.config.SINTRA_CLAMD_SOCKET) : null;
   app.post('/api/v1/attachments', { schema: { tags: ['adjuntos'], summary: 'Subir un archivo (multipart: file, field=<módulo>.<campo>)' } }, async (req, reply) => {
     const a = req.actor!;
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite adjuntar archivos.');
@@ -61,15 +63,31 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
       throw new HttpError('unsupported_type', `Tipo de archivo no permitido: se admiten ${kinds.map((k) => k.toUpperCase()).join(', ')} (el tipo se revisa por su contenido, no por su nombre).`);
     const name = file.name.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 200) || `archivo.${det.kind}`;
     const sha = crypto.createHash('sha256').update(file.buf).digest('hex');
+    // ClamAV where configured: an infected file is refused and never stored; without clamd, stored unscanned.
+    let escaneado = false;
+    if (clamd) {
+      let verdict: ScanResult;
+      try {
+        verdict = await scanBuffer(clamd, file.buf);
+      } catch (e) {
+        req.log.error({ err: e }, 'clamd no disponible');
+        throw new HttpError('not_ready', 'No se pudo revisar el archivo con el antivirus; intente más tarde. El archivo no se guardó.');
+      }
+      if (!verdict.clean) {
+        await ctx.db.tx((q) => writeAudit(q, a, { action: 'adjuntar', detail: { rechazado: 'antivirus', firma: verdict.signature, name, size: file!.buf.length, sha256: sha } }));
+        throw new HttpError('unprocessable', `El archivo contiene software malicioso (${verdict.signature}) y no se guardó.`, [{ field: 'file', message: `El antivirus detectó ${verdict.signature}.` }]);
+      }
+      escaneado = true;
+    }
     const row = await ctx.db.tx(async (q) => {
       const rows = await q.query<{ id: string }>(
-        `insert into attachment (name, size, type, kind, sha256, data, field, institucion_id, created_by) values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning id`,
-        [name, file!.buf.length, det.mime, det.kind, sha, file!.buf, fieldKey, a.institucion_id, a.id],
+        `insert into attachment (name, size, type, kind, sha256, data, field, institucion_id, created_by, escaneado) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) returning id`,
+        [name, file!.buf.length, det.mime, det.kind, sha, file!.buf, fieldKey, a.institucion_id, a.id, escaneado],
       );
-      await writeAudit(q, a, { action: 'adjuntar', detail: { id: rows[0].id, name, size: file!.buf.length, sha256: sha } });
+      await writeAudit(q, a, { action: 'adjuntar', detail: { id: rows[0].id, name, size: file!.buf.length, sha256: sha, escaneado } });
       return rows[0];
     });
-    return reply.code(201).send({ id: row.id, name, size: file.buf.length, type: det.mime });
+    return reply.code(201).send({ id: row.id, name, size: file.buf.length, type: det.mime, escaneado });
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/attachments/:id', { schema: { tags: ['adjuntos'], summary: 'Descargar un archivo' } }, async (req, reply) => {

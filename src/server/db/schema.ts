@@ -226,6 +226,8 @@ export const attachment = pgTable('attachment', {
   // Stored in the database (bytea): backed up and restored with it, never served statically.
   data: bytea('data').notNull(),
   field: varchar('field', { length: 120 }),
+  // Whether ClamAV scanned the file (false where no clamd is configured; infected files are never stored).
+  escaneado: boolean('escaneado').notNull().default(false),
   institucion_id: varchar('institucion_id', { length: 64 }).notNull(),
   created_by: uuid('created_by').notNull(),
   created_at: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

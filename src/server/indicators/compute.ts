@@ -36,8 +36,10 @@ export async function computeIndicator(q: Queryable, def: IndicatorDef, p: Perio
   const num = partSql(def, def.numerador);
   const den = partSql(def, def.denominador);
   const constant = (part: IndicatorPart) => (p.entidad && def.entidad ? 1 : (part.constante as number));
+  // Every parameter is typed once even when a formula does not use it.
   const rows = await q.query<{ num: number | string; den: number | string }>(
-    `select ${num ? `(${num})` : constant(def.numerador)} as num, ${den ? `(${den})` : constant(def.denominador)} as den`,
+    `select ${num ? `(${num})` : constant(def.numerador)} as num, ${den ? `(${den})` : constant(def.denominador)} as den
+       from (select $1::date, $2::date, $3::text) as params`,
     [p.desde, p.hasta, p.entidad],
   );
   const numerador = Number(rows[0].num);

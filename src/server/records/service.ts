@@ -12,6 +12,7 @@ import { withoutRowSecurity, type Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { canReadRecords, canValidate, canWriteRecords, dbScope, recordScope, redactRecord } from './scope.js';
+import { checkDbRules } from './db-rules.js';
 
 export type RecordOut = Values & { pending: Issue[]; warnings: Issue[] };
 
@@ -134,7 +135,10 @@ export class RecordService {
     const mainDate = mainDateOf(m, values, existing?.created_at ?? new Date().toISOString());
     const r = validate(m, values, { catalogs: this.ctx.catalogs, today: todayMx(), mainDate });
     errors.push(...r.errors, ...(await this.checkReferences(q, m, values, inst)), ...(opts.uniqueness === false ? [] : await this.checkUniqueness(q, m, values, inst, existing?.id ?? null)));
-    return { values, errors: dedupe(errors), pending: dedupe(r.pending), warnings: r.warnings, mainDate };
+    // The definition's rules over other records (db-rules.ts), in this same transaction.
+    const db = await checkDbRules(q, m, values, { inst, id: existing?.id ?? null }, this.ctx.catalogs);
+    errors.push(...db.errors);
+    return { values, errors: dedupe(errors), pending: dedupe([...r.pending, ...db.pending]), warnings: dedupe([...r.warnings, ...db.warnings]), mainDate };
   }
 
   /** Attachments and record-reference catalogs need the database. */

@@ -1,6 +1,7 @@
 // Charts as PNG images for the report: ECharts renders SVG server-side (ssr), resvg rasterises it.
 // Both ship in npm packages (resvg as a prebuilt binary package of the registry); nothing is downloaded.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 
@@ -23,14 +24,56 @@ function render(option: echarts.EChartsCoreOption, height = CHART_HEIGHT): Buffe
   chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: FAMILY }, backgroundColor: '#ffffff', ...option });
   const svg = chart.renderToSVGString();
   chart.dispose();
-  const png = new Resvg(svg, {
+  const img = new Resvg(svg, {
     background: '#ffffff',
-    fitTo: { mode: 'width', value: CHART_WIDTH * 2 },
+    fitTo: { mode: 'width', value: Math.round(CHART_WIDTH * 1.5) },
     font: { fontFiles: FONT_FILES, loadSystemFonts: FONT_FILES.length === 0, defaultFontFamily: FAMILY },
-  })
-    .render()
-    .asPng();
-  return Buffer.from(png);
+  }).render();
+  return rgbPng(img.pixels, img.width, img.height);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/**
+ * Opaque RGB PNG from resvg's RGBA pixels (on white, so alpha carries nothing): PDF writers embed an RGB PNG's
+ * compressed data as is, while an alpha channel must be split pixel by pixel in JavaScript (seconds per chart).
+ */
+function rgbPng(rgba: Buffer, width: number, height: number): Buffer {
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const o = y * (width * 3 + 1);
+    raw[o] = 0;
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const j = o + 1 + x * 3;
+      raw[j] = rgba[i];
+      raw[j + 1] = rgba[i + 1];
+      raw[j + 2] = rgba[i + 2];
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type: RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 6 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const wrap = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -147,20 +147,37 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
   for (let round = 0; round < entries.length; round++) {
     const pinned = audit(entries, lines, hidden, T);
     if (!pinned.length) break;
-    let progressed = false;
-    for (const e of pinned) {
-      // Hide one more entry in a line of the pinned one: the line with the smallest shown member.
-      const options = linesOf[e].filter((li) => lines[li].members.some((m) => !hidden[m] && entries[m].value > 0) || (!hidden[lines[li].margin] && entries[lines[li].margin].value > 0));
-      options.sort((x, y) => minShown(lines[x]) - minShown(lines[y]));
-      if (options.length && repair(options[0])) {
-        progressed = true;
-        break;
-      }
-    }
-    if (!progressed) break;
+    // Hide one more entry near the first pinned one: in the nearest line (through hidden entries) that still
+    // shows something, its smallest shown member (a cell if possible).
+    const li = nearestLineWithShown(pinned[0]);
+    if (li < 0 || !repair(li)) break;
     lineRules();
   }
 
+  function shows(l: Line): boolean {
+    return l.members.some((m) => !hidden[m] && entries[m].value > 0) || (!hidden[l.margin] && entries[l.margin].value > 0);
+  }
+  function nearestLineWithShown(start: number): number {
+    const seenE = new Set([start]);
+    const seenL = new Set<number>();
+    let frontier = [start];
+    while (frontier.length) {
+      const found = frontier.flatMap((e) => linesOf[e]).filter((li) => !seenL.has(li) && shows(lines[li]));
+      if (found.length) return found.sort((x, y) => minShown(lines[x]) - minShown(lines[y]))[0];
+      const next: number[] = [];
+      for (const e of frontier)
+        for (const li of linesOf[e]) {
+          if (seenL.has(li)) continue;
+          seenL.add(li);
+          for (const x of [...lines[li].members, lines[li].margin]) if (hidden[x] && !seenE.has(x)) {
+            seenE.add(x);
+            next.push(x);
+          }
+        }
+      frontier = next;
+    }
+    return -1;
+  }
   function minShown(l: Line): number {
     let v = Infinity;
     for (const m of [...l.members, l.margin]) if (!hidden[m] && entries[m].value > 0) v = Math.min(v, entries[m].value + (entries[m].margin ? 1e6 : 0));

@@ -49,11 +49,11 @@ function UserMenu({ user }: { user: User }) {
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <UnstyledButton aria-label={`Cuenta de ${user.nombre ?? user.username}`} c="white" px="xs" py={4} style={{ borderRadius: 4 }}>
-          <Stack gap={0} align="flex-end">
-            <Text size="sm" fw={600} c="white" lh={1.3}>
+          <Stack gap={0} align="flex-end" maw={{ base: 150, sm: 520 }}>
+            <Text size="sm" fw={600} c="white" lh={1.3} truncate="end" maw="100%">
               {user.nombre ?? user.username}
             </Text>
-            <Text size="xs" c="white" lh={1.3} visibleFrom="sm">
+            <Text size="xs" c="white" lh={1.3} visibleFrom="sm" truncate="end" maw="100%">
               {user.institucion_nombre} · {ROLE_LABELS[user.role]}
             </Text>
           </Stack>
@@ -105,6 +105,11 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
         <NavLinkRouter to="/estadisticas" label="Estadísticas de víctimas" active={pathname === '/estadisticas'} onClick={onNavigate} />
         <NavLinkRouter to="/incidencia" label="Incidencia delictiva (SESNSP)" active={pathname === '/incidencia'} onClick={onNavigate} />
       </Box>
+      {user.role === 'administrador' && (
+        <Box mt="sm">
+          <NavLinkRouter to="/administracion" label="Administración (cuentas e instituciones)" active={pathname === '/administracion'} onClick={onNavigate} />
+        </Box>
+      )}
     </nav>
   );
 }

@@ -70,7 +70,13 @@ const passwordRoute = createRoute({
   component: lazyRouteComponent(() => import('./AccountPasswordPage'), 'AccountPasswordPage'),
 });
 
-const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute]);
+const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/administracion',
+  component: lazyRouteComponent(() => import('../features/admin/AdminPage'), 'AdminPage'),
+});
+
+const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute]);
 
 export const router = createRouter({
   routeTree,

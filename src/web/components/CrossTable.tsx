@@ -61,8 +61,9 @@ export function CrossTable({ data, caption, rowHeader, rowLabel, colLabel = (c) 
       </Text>
     );
   return (
-    <Table.ScrollContainer minWidth={cols.length > 4 ? 200 + cols.length * 110 : 420}>
-      <Table withTableBorder withColumnBorders striped className="sintra-stats-table" verticalSpacing={6} maw={cols.length <= 2 ? 640 : undefined}>
+    // A focusable scroll region: keyboard users can scroll wide tables (WCAG 2.1.1).
+    <div role="region" aria-label={caption} tabIndex={0} style={{ overflowX: 'auto' }}>
+      <Table withTableBorder withColumnBorders striped className="sintra-stats-table" verticalSpacing={6} maw={cols.length <= 2 ? 640 : undefined} miw={cols.length > 4 ? 200 + cols.length * 100 : undefined}>
         <Table.Caption style={{ captionSide: 'top', textAlign: 'left', fontWeight: 600, color: '#1f2328', marginBottom: 6 }}>{caption}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -108,6 +109,6 @@ export function CrossTable({ data, caption, rowHeader, rowLabel, colLabel = (c) 
           </Table.Tr>
         </Table.Tfoot>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }

@@ -141,7 +141,7 @@ export function IncidenciaPage() {
             ) : !tabla.data ? (
               <Loading />
             ) : (
-              <div style={{ maxHeight: 520, overflow: 'auto', opacity: tabla.isFetching ? 0.6 : 1 }}>
+              <div style={{ maxHeight: 520, overflow: 'auto', opacity: tabla.isFetching ? 0.6 : 1 }} tabIndex={0} role="region" aria-label="Tabla por entidad federativa (desplazable)">
                 <CrossTable
                   data={tabla.data}
                   caption={`Víctimas de trata por entidad federativa y ${por === 'sexo' ? 'sexo' : 'grupo de edad'}, ${anio}`}
@@ -190,7 +190,7 @@ export function IncidenciaPage() {
         {tendencia.data && (
           <details>
             <summary style={{ cursor: 'pointer', fontSize: 14, marginTop: 8 }}>Ver los datos de la gráfica</summary>
-            <div style={{ maxHeight: 320, overflow: 'auto', marginTop: 8 }}>
+            <div style={{ maxHeight: 320, overflow: 'auto', marginTop: 8 }} tabIndex={0} role="region" aria-label="Datos mensuales (desplazable)">
               <Table withTableBorder striped verticalSpacing={4} maw={420}>
                 <Table.Thead>
                   <Table.Tr>

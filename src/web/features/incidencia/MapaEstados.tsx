@@ -20,7 +20,7 @@ export default function MapaEstados({ geo, values, stateName, title }: {
   return (
     <EChart
       label={title}
-      height={460}
+      height={400}
       option={{
         tooltip: {
           trigger: 'item',
@@ -30,9 +30,11 @@ export default function MapaEstados({ geo, values, stateName, title }: {
         visualMap: {
           min: 0,
           max,
-          left: 4,
-          bottom: 8,
-          itemWidth: 14,
+          orient: 'horizontal',
+          left: 'center',
+          bottom: 4,
+          itemHeight: 160,
+          itemWidth: 12,
           text: ['Más', 'Menos'],
           calculable: true,
           inRange: { color: ['#fbf6ee', '#dab881', '#b23a5c', '#691c32'] },
@@ -45,10 +47,8 @@ export default function MapaEstados({ geo, values, stateName, title }: {
             nameProperty: 'cve_geo',
             roam: false,
             aspectScale: 0.92,
-            left: 70,
-            right: 8,
-            top: 8,
-            bottom: 8,
+            layoutCenter: ['50%', '44%'],
+            layoutSize: '98%',
             selectedMode: false,
             itemStyle: { borderColor: '#ffffff', borderWidth: 0.8, areaColor: '#eeeeee' },
             emphasis: { label: { show: false }, itemStyle: { areaColor: '#235b4e' } },

@@ -632,7 +632,7 @@ const FieldBlock = memo(function FieldBlock(p: FieldBlockProps) {
         value={typeof p.computed === 'number' ? p.computed : ''}
         readOnly
         variant="filled"
-        maw={260}
+        styles={{ wrapper: { maxWidth: 260 } }}
         error={errorNode(p.messages)}
       />
     );

@@ -85,7 +85,7 @@ export function FileField(p: InputProps) {
                     <Button
                       size="compact-xs"
                       variant="subtle"
-                      color="red.8"
+                      color="#b02525"
                       onClick={() => p.onChange(ids.filter((x) => x !== id))}
                       aria-label={`Quitar ${info ? info.name : 'archivo'}`}
                     >

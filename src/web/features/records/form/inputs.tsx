@@ -94,7 +94,7 @@ function NumberField(p: InputProps) {
       max={p.f.max}
       allowNegative={(p.f.min ?? 0) < 0}
       thousandSeparator={false}
-      maw={260}
+      styles={{ wrapper: { maxWidth: 260 } }}
       inputMode={isInt ? 'numeric' : 'decimal'}
     />
   );
@@ -127,7 +127,7 @@ function DateField(p: InputProps) {
         maxDate={p.f.notAfterToday ? todayMx() : undefined}
         clearable
         allowDeselect
-        maw={260}
+        styles={{ wrapper: { maxWidth: 260 } }}
         popoverProps={{ withinPortal: true }}
       />
     </DatesProvider>
