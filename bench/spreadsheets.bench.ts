@@ -34,11 +34,16 @@ async function measured<T>(label: string, rows: number, fn: () => Promise<T>): P
     heap = Math.max(heap, m.heapUsed);
   }, 20);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await fn();
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   clearInterval(timer);
+  // CPU time of this process too: on a busy machine the wall time includes waiting for a core.
   console.log(
     `${label.padEnd(34)} ${fmt(rows).padStart(9)} filas  ${s.toFixed(1).padStart(6)} s  ${fmt(rows / s).padStart(7)} filas/s  ` +
+      `(CPU ${cpuS.toFixed(1)} s)  ` +
       `RSS ${fmt(before.rss / MB)} → pico ${fmt(rss / MB)} MB  heap ${fmt(before.heapUsed / MB)} → pico ${fmt(heap / MB)} MB`,
   );
   return out;

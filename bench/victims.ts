@@ -224,7 +224,7 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
       paisesTransito = ['MEX'];
     }
     if (SOUTH.has(paisCaptacion) && paisDestino === 'MEX' && r.chance(0.4) && paisCaptacion !== 'GTM') paisesTransito = ['GTM'];
-    punto = r.weighted(tipoTransito === 'INGRESO_MX' ? PUNTO_SUR : PUNTO_NORTE);
+    punto = tipoTransito === 'INGRESO_MX' ? r.weighted(PUNTO_SUR) : r.weighted(PUNTO_NORTE);
   }
   const entidadesTransito =
     entidadCaptacion && entidadDestino && entidadCaptacion !== entidadDestino && r.chance(0.4)
@@ -297,7 +297,7 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
     pais_destino: paisDestino,
     entidad_destino: entidadDestino,
     municipio_destino: munDestino,
-    espacios_explotacion: r.chance(0.8) ? (r.chance(0.05) ? ['NE'] : r.some(sexual ? ESPACIO_SEXUAL : ESPACIO_LABORAL, r.chance(0.2) ? 2 : 1)) : [],
+    espacios_explotacion: r.chance(0.8) ? (r.chance(0.05) ? ['NE'] : (sexual ? r.some(ESPACIO_SEXUAL, r.chance(0.2) ? 2 : 1) : r.some(ESPACIO_LABORAL, r.chance(0.2) ? 2 : 1))) : [],
     entidades_transito: entidadesTransito,
     paises_transito: paisesTransito,
     medios_transporte: r.chance(0.12) ? ['SIN_TRASLADO'] : r.chance(0.06) ? ['NE'] : r.some(TRANSPORTE, r.chance(0.25) ? 2 : 1),

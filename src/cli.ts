@@ -10,12 +10,14 @@ import { HELP as BACKUP_HELP, auditCommand, backupCommand, restoreCommand } from
 import { HELP as DUPLICADOS_HELP, duplicadosCommand } from './server/duplicates/commands.js';
 import { IMPORT_HELP, importRecordsCommand } from './server/imports/commands.js';
 import { EXPORT_HELP, exportCommand } from './server/exports/commands.js';
+import { REPORT_HELP, reportCommand } from './server/reports/commands.js';
 
 const HELP: Record<string, string> = {
   migrate: 'migrate                         Aplica las migraciones y carga catálogos e instituciones.',
   admin: 'admin reset-password <usuario>  Asigna una contraseña nueva (SINTRA_NEW_PASSWORD o generada) y exige cambiarla.\n  admin create                    Crea el administrador inicial si no hay usuarios.',
   import: `import sesnsp [archivo.csv]     Carga el archivo de víctimas del SESNSP (formato largo); sin archivo, el incluido.\n  ${IMPORT_HELP}`,
   ...EXPORT_HELP,
+  ...REPORT_HELP,
   ...BACKUP_HELP,
   ...DUPLICADOS_HELP,
 };
@@ -63,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return restoreCommand(config, rest);
     case 'export':
       return exportCommand(config, rest);
+    case 'report':
+      return reportCommand(config, rest);
     case 'migrate':
       // Always migrates, even with SINTRA_MIGRATE_AT_START=0 (that setting is for the app's start).
       await withContext(

@@ -220,7 +220,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
           expect(rs.status, `restore ${where}`).toBe(u.role === 'administrador' ? 200 : 403);
 
           // Create, asking for the case's institution: only the Secretaría Técnica registers on behalf of another.
-          const body = { ...(structuredClone(getModule(m)!.example) as Record<string, unknown>), institucion_id: inst, ambito: INST_INFO[inst].ambito, entidad_federativa: INST_INFO[inst].entidad, municipio: INST_INFO[inst].municipio };
+          const body: Record<string, unknown> = { ...(structuredClone(getModule(m)!.example) as Record<string, unknown>), institucion_id: inst, ambito: INST_INFO[inst].ambito, entidad_federativa: INST_INFO[inst].entidad, municipio: INST_INFO[inst].municipio };
           if (m === 'victimas') body.folio_persona = `MXC-${++seq}`;
           const cr = await call(u.role, 'POST', base, body);
           routesSeen.add('POST /api/v1/modules/{module}/records');

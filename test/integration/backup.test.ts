@@ -163,7 +163,7 @@ describe.each(kinds)('respaldo y restauración (%s)', (kind) => {
   beforeAll(async () => {
     source = await target();
     data = await populate(source);
-  });
+  }, 600_000);
   afterAll(async () => {
     for (const t of made) await t.drop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -276,7 +276,7 @@ describe.runIf(PG_ONLY)('read replica (postgresql)', () => {
     await replica?.close();
   });
 
-  it('statistics read from DATABASE_READ_URL, records from the primary', async () => {
+  it('statistics and exports read from DATABASE_READ_URL, records from the primary', async () => {
     const c = client(app, await login(app, 'enlace.replica'));
     const r = await c.post('/api/v1/modules/capacitacion/records', ex('capacitacion'));
     expect(r.status).toBe(201);
@@ -287,6 +287,12 @@ describe.runIf(PG_ONLY)('read replica (postgresql)', () => {
     const before = await c.get('/api/v1/stats/capacitacion?rows=tipo_evento');
     expect(before.status).toBe(200);
     expect(before.body.total).toBe(0); // the "replica" has not received it
+    const exportLines = async () => {
+      const e = await c.get('/api/v1/modules/capacitacion/export?format=csv');
+      expect(e.status).toBe(200);
+      return String(e.raw.body).split(/\r?\n/).filter((l) => l.includes(r.body.folio_sintra)).length;
+    };
+    expect(await exportLines()).toBe(0);
 
     // Replicate the row by hand, as streaming replication would.
     const row = (await ctx.db.query<{ j: unknown }>('select row_to_json(r) as j from m_capacitacion r where id = $1', [r.body.id]))[0].j;
@@ -294,6 +300,7 @@ describe.runIf(PG_ONLY)('read replica (postgresql)', () => {
     const after = await c.get('/api/v1/stats/capacitacion?rows=tipo_evento');
     expect(after.body.total).toBe(1);
     expect(after.body.rowTotals).toEqual({ TALLER: 1 });
+    expect(await exportLines()).toBe(1);
 
     const names = await replica.ctx.db.query<{ application_name: string }>('select distinct application_name from pg_stat_activity where datname = current_database()');
     expect(names.map((n) => n.application_name)).toContain('sintra-lectura');

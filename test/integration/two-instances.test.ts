@@ -21,7 +21,7 @@ import { loadConfig } from '../../src/server/config.js';
 import type { Ctx } from '../../src/server/context.js';
 import { withAdvisoryLock } from '../../src/server/ops/locks.js';
 import { expectedMigrations } from '../../src/server/ops/migrations.js';
-import { ADMIN_PASSWORD, client, createUser } from '../helpers.js';
+import { ADMIN_PASSWORD, client, createUser, login } from '../helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BASE = process.env.TEST_DATABASE_URL;
@@ -144,6 +144,26 @@ describe.runIf(BASE)('two instances on one PostgreSQL database', () => {
     }
     expect(statuses.slice(0, EXPORTS.max)).toEqual(Array(EXPORTS.max).fill(200));
     expect(statuses[EXPORTS.max]).toBe(429);
+  });
+
+  it('an institution added through one instance is known at once to the other (catalogs in step)', async () => {
+    const admin = client(A.app, await login(A.app));
+    const created = await admin.post('/api/v1/institutions', { nombre: 'Comisión Interinstitucional de prueba de Colima', siglas: 'CIPCOL', ambito: 'ESTATAL', entidad: '06' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const codigo = created.body.codigo as string;
+    // B learns of it through LISTEN/NOTIFY: wait for the notification, not for a restart.
+    let listed = false;
+    for (let i = 0; i < 50 && !listed; i++) {
+      listed = B.ctx.catalogs.item('institucion', codigo) !== undefined;
+      if (!listed) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toBe(true);
+    // A liaison of the new institution registers through B: the validator on B accepts the institution.
+    await createUser(A.ctx, { username: 'enlace.colima', role: 'enlace', institucion_id: codigo });
+    const onB = client(B.app, (await signIn(B.app, 'enlace.colima')).cookie);
+    const r = await onB.post('/api/v1/modules/capacitacion/records', structuredClone(getModule('capacitacion')!.example));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ institucion_id: codigo, ambito: 'ESTATAL' });
   });
 
   it('a stale edit through one instance gets 409 after a save through the other', async () => {

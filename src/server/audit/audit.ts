@@ -36,6 +36,21 @@ export const AUDIT_ACTIONS = {
   consultar_bitacora: 'Consulta de la bitácora',
   respaldo: 'Respaldo de la base de datos',
   restauracion_respaldo: 'Restauración desde respaldo',
+  login_limitado: 'Inicio de sesión frenado por exceso de intentos',
+  mfa_activada: 'Alta de verificación en dos pasos',
+  usuario_crear: 'Alta de usuario',
+  usuario_modificar: 'Modificación de usuario (rol, institución…)',
+  usuario_desactivar: 'Desactivación de usuario',
+  usuario_activar: 'Reactivación de usuario',
+  usuario_reset_contrasena: 'Restablecimiento de contraseña',
+  usuario_reset_mfa: 'Restablecimiento de verificación en dos pasos',
+  usuario_desbloquear: 'Desbloqueo de usuario',
+  institucion_crear: 'Alta de institución',
+  institucion_modificar: 'Modificación de institución',
+  catalogo_agregar: 'Alta en catálogo',
+  catalogo_modificar: 'Modificación de catálogo',
+  publicar: 'Publicación de tablas',
+  detectar_duplicados: 'Detección de posibles duplicados',
 } as const;
 
 export const GENESIS = '0'.repeat(64);

@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import type { Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { badRequest, forbidden, type HttpError } from '../http/errors.js';
+import { dbScope } from '../records/scope.js';
 import { moduleOr404, RecordService } from '../records/service.js';
 import { AUDIT_ACTIONS, writeAudit } from './audit.js';
 
@@ -98,7 +99,8 @@ export async function auditConditions(q: Queryable, query: Q, params: unknown[])
   }
   const mod = one(query, 'module');
   if (mod !== undefined) {
-    if (!getModule(mod)) throw bad('module', `«module»: el módulo «${mod}» no existe.`);
+    // Record modules and the other areas the trail names (programa, …).
+    if (!/^[a-z_]{1,64}$/.test(mod)) throw bad('module', `«module»: «${mod}» no es un módulo.`);
     params.push(mod);
     conds.push(`a.module = $${params.length}`);
   }
@@ -254,14 +256,14 @@ export async function auditRoutes(app: FastifyInstance, ctx: Ctx) {
       const m = moduleOr404(req.params.module);
       const { limit, cursor } = pageArgs(req.query as Q);
       return ctx.db.tx(async (q) => {
-        // The same scope as opening the record: another institution's record answers 404.
+        // The same scope as opening the record (and its row-level security): another institution's record answers 404.
         const rec = await svc.load(q, a, m, req.params.id);
         const id = String(rec.id);
         const pg = await page(q, ['a.record_id = $1::uuid'], [id], limit, cursor);
         const folios = new Map([[id, String(rec.folio_sintra)]]);
         // Addresses and hashes are for the audit roles; the record's users see who did what and when.
         return { items: pg.rows.map((x) => toItem(x, folios, canReadAudit(a))), nextCursor: pg.nextCursor, total: pg.total };
-      });
+      }, dbScope(a));
     },
   );
 }

@@ -463,6 +463,18 @@ async function restorePgDump(url: string, file: string, offset: number, manifest
 /** Drops what SINTRA created (tables, views, sequences, functions, types; the drizzle schema), not extensions. */
 const DROP_SQL = `
 SET client_min_messages = warning;
+-- Roles are cluster-wide: a new server may not have the app's role the dump grants to.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sintra_app') THEN
+    CREATE ROLE sintra_app NOLOGIN;
+  END IF;
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    EXECUTE format('GRANT sintra_app TO %I', current_user);
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
 DROP SCHEMA IF EXISTS drizzle CASCADE;
 DO $$
 DECLARE r record;

@@ -36,6 +36,8 @@ export async function openRawPglite(dir: string, loadDataDir?: Blob): Promise<Ra
 export async function openRawPostgres(url: string): Promise<Raw> {
   const c = new pg.Client({ connectionString: url, application_name: 'sintra-respaldo' });
   await c.connect();
+  // Row-level security must never silently hide rows from a backup: with it off, a policy that would apply is an error.
+  await c.query('set row_security = off');
   return {
     kind: 'postgresql',
     query: async <T>(text: string, params: unknown[] = []) => (await c.query(text, params)).rows as T[],

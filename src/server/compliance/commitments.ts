@@ -5,7 +5,8 @@ import type { Queryable } from '../db/client.js';
 import { forbidden } from '../http/errors.js';
 import { canReadRecords, recordScope } from '../records/scope.js';
 
-export const VENCIDO_SQL = (hoy: string) => `(r.fecha_compromiso < ${hoy}::date and r.estado_seguimiento in ('PENDIENTE','EN_PROCESO'))`;
+// Without a deadline an acuerdo is never overdue (coalesce: a missing date must not yield null).
+export const VENCIDO_SQL = (hoy: string) => `(coalesce(r.fecha_compromiso < ${hoy}::date, false) and r.estado_seguimiento in ('PENDIENTE','EN_PROCESO'))`;
 export const CIES = `r.tipo_organo in ('CIES_PLENO','CIES_GRUPO_TRABAJO')`;
 export const CI = `r.tipo_organo in ('CI_PLENO','CI_GRUPO_TRABAJO')`;
 

@@ -173,7 +173,8 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
   params.push(...scope.params);
   const conds = ['r.deleted_at is null', scope.sql, ...buildFilters(m, query, params, { allowEstatus: true })];
   const table = tableName(m.key);
-  const rows = (await ctx.db.query<{ n: number }>(`select count(*)::int as n from ${table} r where ${conds.join(' and ')}`, params))[0].n;
+  // Reads go to the read replica when there is one (DATABASE_READ_URL); the audit entry to the primary.
+  const rows = (await ctx.readDb.query<{ n: number }>(`select count(*)::int as n from ${table} r where ${conds.join(' and ')}`, params))[0].n;
   const filtros = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'format'));
   await ctx.db.tx((q) => writeAudit(q, a, { action: 'exportar', module: m.key, detail: { tipo: 'registros', format, filtros, filas: rows } }));
 
@@ -191,7 +192,7 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
         c.push(`r.seq < $${p.length}`);
       }
       p.push(EXPORT_BATCH);
-      const got = await ctx.db.query<Record<string, unknown>>(
+      const got = await ctx.readDb.query<Record<string, unknown>>(
         `select ${selectList(m)}, r.seq as _seq from ${table} r where ${c.join(' and ')} order by r.seq desc limit $${p.length}`,
         p,
       );
@@ -201,7 +202,7 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
         const ids = [...new Set(got.flatMap((r) => (Array.isArray(r[f.key]) ? (r[f.key] as string[]) : r[f.key] ? [String(r[f.key])] : [])))];
         const t = REF_TABLE[fieldCatalog(f)!];
         if (!ids.length || !t) continue;
-        for (const x of await ctx.db.query<{ id: string; folio: string }>(`select id::text as id, folio_sintra as folio from ${tableName(t)} where id = any($1::uuid[])`, [ids]))
+        for (const x of await ctx.readDb.query<{ id: string; folio: string }>(`select id::text as id, folio_sintra as folio from ${tableName(t)} where id = any($1::uuid[])`, [ids]))
           refs.set(x.id, x.folio);
       }
       yield { rows: got, refs };

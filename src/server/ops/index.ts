@@ -1,7 +1,8 @@
-// Operations on every app: request ids on responses, metrics, readiness. Registered before the routes so
-// their hooks see every request.
+// Operations on every app: request ids on responses, metrics, readiness, catalogs in step across
+// instances. Registered before the routes so their hooks see every request.
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.js';
+import { catalogSync } from './catalog-sync.js';
 import { healthRoutes } from './health.js';
 import { metricsPlugin } from './metrics.js';
 
@@ -14,4 +15,6 @@ export async function opsPlugin(app: FastifyInstance, ctx: Ctx): Promise<void> {
   });
   await metricsPlugin(app, ctx);
   await healthRoutes(app, ctx);
+  // Catalogs cached in memory follow changes made through any instance.
+  await catalogSync(app, ctx);
 }

@@ -128,7 +128,7 @@ export async function toPdf(model: ReportModel): Promise<Buffer> {
         doc.image(b.png, MARGIN, doc.y, { width: w, height: h });
         doc.y += h + 4;
         doc.x = MARGIN;
-        doc.font('B').fontSize(9).fillColor(GUINDA).text(`${b.figure.id}. `, { continued: true, align: 'center' }).font('R').fillColor('#000000').text(clean(b.figure.titulo), { align: 'center' });
+        doc.font('B').fontSize(9).fillColor('#000000').text(clean(`${b.figure.id}. ${b.figure.titulo}`), MARGIN, doc.y, { width: W, align: 'center' });
         doc.moveDown(0.8);
         break;
       }

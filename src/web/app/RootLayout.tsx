@@ -105,6 +105,20 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
         <NavLinkRouter to="/estadisticas" label="Estadísticas de víctimas" active={pathname === '/estadisticas'} onClick={onNavigate} />
         <NavLinkRouter to="/incidencia" label="Incidencia delictiva (SESNSP)" active={pathname === '/incidencia'} onClick={onNavigate} />
       </Box>
+      {user.role !== 'auditor' && (
+        <Box mt="sm">
+          <Text size="xs" fw={700} tt="uppercase" c="verde.8" px="sm" mb={4} component="h2" style={{ letterSpacing: 0.4 }}>
+            Programa Nacional
+          </Text>
+          <NavLinkRouter to="/programa" label="Objetivos y acciones" active={pathname === '/programa'} onClick={onNavigate} />
+          <NavLinkRouter to="/indicadores" label="Indicadores" active={pathname === '/indicadores'} onClick={onNavigate} />
+          <NavLinkRouter to="/acuerdos" label="Seguimiento de acuerdos" active={pathname === '/acuerdos'} onClick={onNavigate} />
+          <NavLinkRouter to="/cumplimiento" label="Cumplimiento del reporte" active={pathname === '/cumplimiento'} onClick={onNavigate} />
+          {(user.role === 'administrador' || user.role === 'validador') && (
+            <NavLinkRouter to="/informe-anual" label="Informe anual" active={pathname === '/informe-anual'} onClick={onNavigate} />
+          )}
+        </Box>
+      )}
       {user.role === 'administrador' && (
         <Box mt="sm">
           <NavLinkRouter to="/administracion" label="Administración (cuentas e instituciones)" active={pathname === '/administracion'} onClick={onNavigate} />

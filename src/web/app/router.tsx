@@ -76,7 +76,16 @@ const adminRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/admin/AdminPage'), 'AdminPage'),
 });
 
-const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute]);
+// Programa Nacional, indicators, commitments, compliance and the annual report (features/programa).
+const pnRoute = (path: string, name: 'ProgramaPage' | 'IndicadoresPage' | 'AcuerdosPage' | 'CumplimientoPage' | 'InformePage', file: string) =>
+  createRoute({ getParentRoute: () => rootRoute, path, component: lazyRouteComponent(() => import(`../features/programa/${file}.tsx`), name) });
+const programaRoute = pnRoute('/programa', 'ProgramaPage', 'ProgramaPage');
+const indicadoresRoute = pnRoute('/indicadores', 'IndicadoresPage', 'IndicadoresPage');
+const acuerdosRoute = pnRoute('/acuerdos', 'AcuerdosPage', 'AcuerdosPage');
+const cumplimientoRoute = pnRoute('/cumplimiento', 'CumplimientoPage', 'CumplimientoPage');
+const informeRoute = pnRoute('/informe-anual', 'InformePage', 'InformePage');
+
+const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 
 export const router = createRouter({
   routeTree,

@@ -188,7 +188,7 @@ function NewUserForm({ onDone }: { onDone: () => void }) {
           label="Institución"
           required
           searchable
-          data={(inst.data?.items ?? []).map((i) => ({ value: i.code, label: `${i.label} (${i.code})` }))}
+          data={(inst.data ?? []).map((i) => ({ value: i.code, label: `${i.label} (${i.code})` }))}
           value={v.institucion_id || null}
           onChange={set('institucion_id')}
           error={err('institucion_id')}
@@ -198,7 +198,7 @@ function NewUserForm({ onDone }: { onDone: () => void }) {
             label="Entidad federativa que valida"
             required
             searchable
-            data={(ent.data?.items ?? []).filter((e) => /^\d\d$/.test(e.code) && e.code !== '99').map((e) => ({ value: e.code, label: `${e.code} ${e.label}` }))}
+            data={(ent.data ?? []).filter((e) => /^\d\d$/.test(e.code) && e.code !== '99').map((e) => ({ value: e.code, label: `${e.code} ${e.label}` }))}
             value={v.entidad ?? null}
             onChange={set('entidad')}
             error={err('entidad')}
@@ -312,7 +312,7 @@ function NewInstitutionForm({ onDone }: { onDone: () => void }) {
               label="Entidad federativa"
               required
               searchable
-              data={(ent.data?.items ?? []).filter((e) => /^\d\d$/.test(e.code) && e.code !== '99').map((e) => ({ value: e.code, label: `${e.code} ${e.label}` }))}
+              data={(ent.data ?? []).filter((e) => /^\d\d$/.test(e.code) && e.code !== '99').map((e) => ({ value: e.code, label: `${e.code} ${e.label}` }))}
               value={v.entidad || null}
               onChange={set('entidad')}
               error={err('entidad')}
@@ -323,7 +323,7 @@ function NewInstitutionForm({ onDone }: { onDone: () => void }) {
                 required
                 searchable
                 disabled={!v.entidad}
-                data={(mun.data?.items ?? []).map((m) => ({ value: m.code, label: `${m.code} ${m.label}` }))}
+                data={(mun.data ?? []).map((m) => ({ value: m.code, label: `${m.code} ${m.label}` }))}
                 value={v.municipio || null}
                 onChange={set('municipio')}
                 error={err('municipio')}
@@ -332,7 +332,7 @@ function NewInstitutionForm({ onDone }: { onDone: () => void }) {
             <Select
               label="Tipo de institución"
               searchable
-              data={(tipos.data?.items ?? []).map((t) => ({ value: t.code, label: t.label }))}
+              data={(tipos.data ?? []).map((t) => ({ value: t.code, label: t.label }))}
               value={v.tipo_local || null}
               onChange={set('tipo_local')}
               error={err('tipo_local')}

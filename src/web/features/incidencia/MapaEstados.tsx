@@ -20,7 +20,7 @@ export default function MapaEstados({ geo, values, stateName, title }: {
   return (
     <EChart
       label={title}
-      height={400}
+      height={420}
       option={{
         tooltip: {
           trigger: 'item',
@@ -47,8 +47,13 @@ export default function MapaEstados({ geo, values, stateName, title }: {
             nameProperty: 'cve_geo',
             roam: false,
             aspectScale: 0.92,
-            layoutCenter: ['50%', '44%'],
-            layoutSize: '98%',
+            left: 4,
+            right: 4,
+            top: 4,
+            bottom: 52,
+            preserveAspect: 'contain',
+            preserveAspectAlign: 'center',
+            preserveAspectVerticalAlign: 'middle',
             selectedMode: false,
             itemStyle: { borderColor: '#ffffff', borderWidth: 0.8, areaColor: '#eeeeee' },
             emphasis: { label: { show: false }, itemStyle: { areaColor: '#235b4e' } },

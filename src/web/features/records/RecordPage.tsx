@@ -316,6 +316,14 @@ function FieldValue({ f, r, maps }: { f: FieldOut; r: RecordOut; maps: ReturnTyp
         })}
       </List>
     ) : null;
+  } else if (f.type === 'catalogo_multiple' && Array.isArray(v) && v.length > 1) {
+    shown = (
+      <List size="sm" spacing={2}>
+        {(v as string[]).map((c) => (
+          <List.Item key={c}>{fmtValue(f, [c], maps)}</List.Item>
+        ))}
+      </List>
+    );
   } else if (f.type === 'url' && typeof v === 'string' && v) {
     shown = (
       <Anchor href={v} target="_blank" rel="noopener noreferrer">
