@@ -35,16 +35,27 @@ export function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  // Cumulative weights are computed once per table of weights (the generator draws millions of values).
+  const cache = new WeakMap<object, { keys: string[]; cum: Float64Array; total: number }>();
   const weighted = <T extends string>(w: Readonly<Record<T, number>>): T => {
-    const entries = Object.entries(w) as [T, number][];
-    let total = 0;
-    for (const [, v] of entries) total += v;
-    let x = next() * total;
-    for (const [k, v] of entries) {
-      x -= v;
-      if (x < 0) return k;
+    let c = cache.get(w);
+    if (!c) {
+      const keys = Object.keys(w);
+      const cum = new Float64Array(keys.length);
+      let t = 0;
+      keys.forEach((k, i) => (cum[i] = t += (w as Record<string, number>)[k]));
+      c = { keys, cum, total: t };
+      cache.set(w, c);
     }
-    return entries[entries.length - 1][0];
+    const x = next() * c.total;
+    let lo = 0;
+    let hi = c.cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c.cum[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return c.keys[lo] as T;
   };
   /** k distinct values drawn by weight. */
   const some = <T extends string>(w: Readonly<Record<T, number>>, k: number): T[] => {
@@ -58,6 +69,16 @@ export function rng(seed: number) {
 export type Rng = ReturnType<typeof rng>;
 
 const STATES = Array.from({ length: 32 }, (_, i) => String(i + 1).padStart(2, '0'));
+const EVEN_STATES: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 1]));
+/** Institutions a record may be referred to (all but its own), computed once per list. */
+const referrals = new WeakMap<readonly Institution[], Map<string, string[]>>();
+function referralsOf(list: readonly Institution[], own: string): string[] {
+  let m = referrals.get(list);
+  if (!m) referrals.set(list, (m = new Map()));
+  let r = m.get(own);
+  if (!r) m.set(own, (r = [...new Set(list.map((i) => i.codigo))].filter((c) => c !== own)));
+  return r;
+}
 
 /** States' shares of SESNSP's trafficking victims (2015 – 2025), read from the bundled file when present. */
 export function sesnspStateWeights(): Record<string, number> {
@@ -146,6 +167,28 @@ const PUNTO_NORTE = { NORTE_PUNTO_INTERNACION: 40, NORTE_NO_HABILITADO: 30, AERO
 const VIA = { DENUNCIA: 35, CANALIZACION: 20, OSC: 10, PRESENTACION_ESPONTANEA: 8, LINEA_DENUNCIA: 8, CONTROL_MIGRATORIO: 6, INSPECCION_LABORAL: 5, SERVICIOS_PUBLICOS: 4, CONSULADO: 2, OTRA: 2 } as const;
 const SOUTH = new Set(['GTM', 'HND', 'SLV', 'NIC', 'ECU', 'VEN', 'COL', 'CUB', 'HTI']);
 
+// Mixes used inline by victim(), declared once (the draws cache their cumulative weights).
+const W1 = { VICTIMA: 70, POSIBLE_VICTIMA: 22, OFENDIDO: 8 } as const;
+const W2 = { SI: 55, NO: 30, NS: 15 } as const;
+const W3 = { NNA_SD: 8, ADULTO_SD: 12, NE: 5, E15_17: 3, E18_24: 4, E25_29: 2 } as const;
+const W4 = { IRREGULAR: 35, VISITANTE_RAZONES_HUMANITARIAS: 25, SOLICITANTE_REFUGIO: 12, EN_REGULARIZACION: 8, RESIDENTE_TEMPORAL: 6, RESIDENTE_PERMANENTE: 3, VISITANTE_SIN_PERMISO: 5, VISITANTE_REGIONAL: 2, VISITANTE_TRABAJADOR_FRONTERIZO: 2, NE: 2 } as const;
+const W5 = { MEX_EXTERIOR_IRREGULAR: 70, MEX_EXTERIOR_REGULAR: 25, NE: 5 } as const;
+const W6 = { SI: 4, NO: 82, NS: 14 } as const;
+const W7 = { SIN_ESCOLARIDAD: 50, PREESCOLAR: 40, NE: 10 } as const;
+const W8 = { SIN_ESCOLARIDAD: 5, PRIMARIA: 28, SECUNDARIA: 35, MEDIA_SUPERIOR: 18, SUPERIOR: 6, POSGRADO: 0.5, NE: 7.5 } as const;
+const W9 = { REPATRIACION_VOLUNTARIA: 30, PERMANECE: 50, EN_TRAMITE: 10, NO_APLICA: 10 } as const;
+const W10 = { REPATRIACION_CONNACIONAL: 60, EN_TRAMITE: 20, PERMANECE: 20 } as const;
+const W11 = { NO_APLICA: 70, RETORNO_NACIONAL: 20, PERMANECE: 10 } as const;
+const W12 = { MUJER_CIS: 85, MUJER_TRANS: 10, NO_RESPONDE: 5 } as const;
+const W13 = { HOMBRE_CIS: 80, HOMBRE_TRANS: 5, NO_BINARIA: 5, NE: 10 } as const;
+const W14 = { SOLTERA: 95, NE: 5 } as const;
+const W15 = { SOLTERA: 60, UNION_LIBRE: 15, CASADA: 10, SEPARADA: 5, DIVORCIADA: 3, VIUDA: 2, NE: 5 } as const;
+const W16 = { INDIGENA: 85, AFROMEXICANA: 15 } as const;
+const W17 = { ACOMPANADA: 40, SEPARADA: 20, NO_ACOMPANADA: 30, NE: 10 } as const;
+const W18 = { PAREJA: 18, FAMILIAR: 12, CONOCIDO: 20, EMPLEADOR: 15, SERVIDOR_PUBLICO: 1, GRUPO_DELICTIVO: 8, DESCONOCIDO: 20, NE: 6 } as const;
+const W19 = { EN_ATENCION: 45, CONCLUIDA: 20, REINCORPORADA: 8, RETORNADA: 5, CANALIZADA: 15, ABANDONO: 4, NE: 3 } as const;
+const W20 = { SIN_RESOLUCION: 50, EN_TRAMITE: 25, OTORGADA_PARCIAL: 8, OTORGADA_TOTAL: 4, NEGADA: 3, NE: 10 } as const;
+
 function grupoDeEdad(edad: number): string {
   if (edad <= 5) return 'E00_05';
   if (edad <= 11) return 'E06_11';
@@ -177,14 +220,14 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** One realistic, valid victim record. */
 export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null; grupo_edad?: string; condicion?: string; fecha?: string; institucion?: Institution } = {}): Record<string, unknown> {
-  const states = o.stateWeights ?? Object.fromEntries(STATES.map((s) => [s, 1]));
+  const states = o.stateWeights ?? EVEN_STATES;
   const state = () => r.weighted(states as Record<string, number>);
   const t0 = Date.parse(o.from);
   const t1 = Date.parse(o.to);
   const fecha = overrides.fecha ?? iso(t0 + Math.floor(r.next() * ((t1 - t0) / DAY + 1)) * DAY);
   const inst = overrides.institucion ?? r.pick(o.institutions);
-  const condicion = overrides.condicion ?? r.weighted({ VICTIMA: 70, POSIBLE_VICTIMA: 22, OFENDIDO: 8 });
-  const denuncia = r.weighted({ SI: 55, NO: 30, NS: 15 });
+  const condicion = overrides.condicion ?? r.weighted(W1);
+  const denuncia = r.weighted(W2);
   const sexo = r.weighted(SEXO);
   // Age: recorded in 70% of cases; otherwise only a group (or unknown).
   let edad: number | null;
@@ -197,7 +240,7 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
     grupo = grupoDeEdad(edad);
   } else {
     edad = null;
-    grupo = r.weighted({ NNA_SD: 8, ADULTO_SD: 12, NE: 5, E15_17: 3, E18_24: 4, E25_29: 2 });
+    grupo = r.weighted(W3);
   }
   const nna = NNA.includes(grupo);
   const adult = !nna && grupo !== 'NE';
@@ -235,25 +278,25 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
   const sexual = modalidades.includes('EXPLOTACION_SEXUAL');
   const calidad =
     nacionalidad !== 'MEX'
-      ? r.weighted({ IRREGULAR: 35, VISITANTE_RAZONES_HUMANITARIAS: 25, SOLICITANTE_REFUGIO: 12, EN_REGULARIZACION: 8, RESIDENTE_TEMPORAL: 6, RESIDENTE_PERMANENTE: 3, VISITANTE_SIN_PERMISO: 5, VISITANTE_REGIONAL: 2, VISITANTE_TRABAJADOR_FRONTERIZO: 2, NE: 2 })
+      ? r.weighted(W4)
       : paisDestino !== 'MEX'
-        ? r.weighted({ MEX_EXTERIOR_IRREGULAR: 70, MEX_EXTERIOR_REGULAR: 25, NE: 5 })
+        ? r.weighted(W5)
         : r.chance(0.8)
           ? 'NO_APLICA'
           : null;
-  const discapacidad = r.chance(0.73) ? r.weighted({ SI: 4, NO: 82, NS: 14 }) : null;
+  const discapacidad = r.chance(0.73) ? r.weighted(W6) : null;
   const escolaridad = r.chance(0.7)
     ? grupo === 'E00_05'
-      ? r.weighted({ SIN_ESCOLARIDAD: 50, PREESCOLAR: 40, NE: 10 })
-      : r.weighted({ SIN_ESCOLARIDAD: 5, PRIMARIA: 28, SECUNDARIA: 35, MEDIA_SUPERIOR: 18, SUPERIOR: 6, POSGRADO: 0.5, NE: 7.5 })
+      ? r.weighted(W7)
+      : r.weighted(W8)
     : null;
   const repatriacion =
     nacionalidad !== 'MEX' && nacionalidad !== 'XXX' && nacionalidad !== 'XXA'
-      ? r.weighted({ REPATRIACION_VOLUNTARIA: 30, PERMANECE: 50, EN_TRAMITE: 10, NO_APLICA: 10 })
+      ? r.weighted(W9)
       : nacionalidad === 'MEX' && paisDestino !== 'MEX' && paisDestino !== 'XXX'
-        ? r.weighted({ REPATRIACION_CONNACIONAL: 60, EN_TRAMITE: 20, PERMANECE: 20 })
-        : r.weighted({ NO_APLICA: 70, RETORNO_NACIONAL: 20, PERMANECE: 10 });
-  const instCodes = o.institutions.map((i) => i.codigo).filter((c) => c !== inst.codigo);
+        ? r.weighted(W10)
+        : r.weighted(W11);
+  const instCodes = referralsOf(o.institutions, inst.codigo);
   const anio = Number(fecha.slice(0, 4));
   const trimestre = Math.floor((Number(fecha.slice(5, 7)) - 1) / 3) + 1;
   const entidadFed = inst.ambito === 'FEDERAL' ? (r.chance(0.85) ? state() : null) : inst.entidad;
@@ -273,25 +316,25 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
     operativo_id: null,
     denuncia_carpeta: denuncia,
     sexo,
-    identidad_genero: r.chance(0.2) ? (sexo === 'MUJER' ? r.weighted({ MUJER_CIS: 85, MUJER_TRANS: 10, NO_RESPONDE: 5 }) : r.weighted({ HOMBRE_CIS: 80, HOMBRE_TRANS: 5, NO_BINARIA: 5, NE: 10 })) : null,
+    identidad_genero: r.chance(0.2) ? (sexo === 'MUJER' ? r.weighted(W12) : r.weighted(W13)) : null,
     edad,
     grupo_edad: grupo,
-    estado_civil: nna && (edad ?? 15) < 15 ? r.weighted({ SOLTERA: 95, NE: 5 }) : r.weighted({ SOLTERA: 60, UNION_LIBRE: 15, CASADA: 10, SEPARADA: 5, DIVORCIADA: 3, VIUDA: 2, NE: 5 }),
+    estado_civil: nna && (edad ?? 15) < 15 ? r.weighted(W14) : r.weighted(W15),
     nacionalidad,
     pais_origen: paisOrigen,
     entidad_origen: entidadOrigen,
     municipio_origen: munOrigen,
-    autoadscripcion: r.chance(0.3) ? (r.chance(0.35) ? ['NINGUNA'] : r.chance(0.15) ? ['NE'] : r.chance(0.05) ? ['INDIGENA', 'AFROMEXICANA'] : [r.weighted({ INDIGENA: 85, AFROMEXICANA: 15 })]) : [],
+    autoadscripcion: r.chance(0.3) ? (r.chance(0.35) ? ['NINGUNA'] : r.chance(0.15) ? ['NE'] : r.chance(0.05) ? ['INDIGENA', 'AFROMEXICANA'] : [r.weighted(W16)]) : [],
     discapacidad,
     escolaridad,
     calidad_migratoria: calidad,
-    acompanamiento_nna: nna ? r.weighted({ ACOMPANADA: 40, SEPARADA: 20, NO_ACOMPANADA: 30, NE: 10 }) : adult ? 'NO_APLICA' : r.chance(0.5) ? 'NO_APLICA' : null,
+    acompanamiento_nna: nna ? r.weighted(W17) : adult ? 'NO_APLICA' : r.chance(0.5) ? 'NO_APLICA' : null,
     modalidades,
     tipos_penales: denuncia === 'SI' && r.chance(0.6) ? r.some({ ART10: 10, ART13: sexual ? 30 : 2, ART21: sexual ? 2 : 20, ART22: 5, ART24: 3, ART19: 4, ART12: 2 }, r.chance(0.3) ? 2 : 1) : [],
     formas_reclutamiento: r.chance(0.08) ? ['NE'] : r.some(ENGANCHE, r.chance(0.2) ? 2 : 1),
     medios_contacto: r.chance(0.08) ? ['NE'] : r.some(CONTACTO, r.chance(0.15) ? 2 : 1),
     medios_comisivos: adult ? (r.chance(0.05) ? ['NE'] : r.some(COMISIVO, r.int(1, 3))) : noCom && r.chance(0.6) ? ['NO_REQUERIDO'] : r.chance(0.5) ? r.some(COMISIVO, r.int(1, 2)) : [],
-    vinculo_tratante: r.chance(0.7) ? r.weighted({ PAREJA: 18, FAMILIAR: 12, CONOCIDO: 20, EMPLEADOR: 15, SERVIDOR_PUBLICO: 1, GRUPO_DELICTIVO: 8, DESCONOCIDO: 20, NE: 6 }) : null,
+    vinculo_tratante: r.chance(0.7) ? r.weighted(W18) : null,
     pais_captacion: paisCaptacion,
     entidad_captacion: entidadCaptacion,
     pais_destino: paisDestino,
@@ -307,9 +350,9 @@ export function victim(r: Rng, o: GenOptions, overrides: { edad?: number | null;
     servicios: r.some(SERVICIOS, r.int(1, 4)),
     medidas_proteccion: r.chance(0.5) ? r.some(MEDIDAS, r.int(1, 2)) : [],
     canalizada_a: r.chance(0.4) && instCodes.length ? [r.pick(instCodes)] : [],
-    estatus_atencion: r.weighted({ EN_ATENCION: 45, CONCLUIDA: 20, REINCORPORADA: 8, RETORNADA: 5, CANALIZADA: 15, ABANDONO: 4, NE: 3 }),
+    estatus_atencion: r.weighted(W19),
     retorno_repatriacion: repatriacion,
-    reparacion_integral: denuncia === 'SI' ? r.weighted({ SIN_RESOLUCION: 50, EN_TRAMITE: 25, OTORGADA_PARCIAL: 8, OTORGADA_TOTAL: 4, NEGADA: 3, NE: 10 }) : 'NO_APLICA',
+    reparacion_integral: denuncia === 'SI' ? r.weighted(W20) : 'NO_APLICA',
   };
 }
 

@@ -44,6 +44,7 @@ REVOKE UPDATE, DELETE, TRUNCATE ON "audit_log" FROM sintra_app;--> statement-bre
 -- Whether the transaction's scope reaches a row of institution inst. Scopes: nacional (Secretaría Técnica),
 -- estatal (its institution plus the state and municipal institutions of its state), institucional (its
 -- institution), agregado (aggregated statistics over every institution: read only), anything else: nothing.
+-- One policy per command, so that the read-only reach of agregado never lets an UPDATE or DELETE through.
 CREATE OR REPLACE FUNCTION sintra_alcanza(inst varchar, escritura boolean) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT CASE coalesce(current_setting('sintra.scope', true), '')
     WHEN 'nacional' THEN true
@@ -55,28 +56,67 @@ CREATE OR REPLACE FUNCTION sintra_alcanza(inst varchar, escritura boolean) RETUR
   END
 $$;--> statement-breakpoint
 ALTER TABLE "m_instrumentos" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_instrumentos" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_instrumentos" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_instrumentos" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_instrumentos" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_instrumentos" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_convenios" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_convenios" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_convenios" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_convenios" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_convenios" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_convenios" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_avances_legislativos" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_avances_legislativos" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_avances_legislativos" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_avances_legislativos" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_avances_legislativos" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_avances_legislativos" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_comisiones" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_comisiones" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_comisiones" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_comisiones" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_comisiones" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_comisiones" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_colaboracion_internacional" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_colaboracion_internacional" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_colaboracion_internacional" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_colaboracion_internacional" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_colaboracion_internacional" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_colaboracion_internacional" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_capacitacion" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_capacitacion" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_capacitacion" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_capacitacion" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_capacitacion" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_capacitacion" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_difusion" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_difusion" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_difusion" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_difusion" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_difusion" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_difusion" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_materiales_difusion" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_materiales_difusion" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_materiales_difusion" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_materiales_difusion" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_materiales_difusion" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_materiales_difusion" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_victimas" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_victimas" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_victimas" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_victimas" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_victimas" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_victimas" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_modelos_atencion" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_modelos_atencion" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_modelos_atencion" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_modelos_atencion" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_modelos_atencion" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_modelos_atencion" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_unidades_especializadas" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_unidades_especializadas" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_unidades_especializadas" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_unidades_especializadas" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_unidades_especializadas" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_unidades_especializadas" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "m_operativos_rescate" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "m_operativos_rescate" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_leer" ON "m_operativos_rescate" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "m_operativos_rescate" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "m_operativos_rescate" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "m_operativos_rescate" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));--> statement-breakpoint
 ALTER TABLE "attachment" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE POLICY "sintra_alcance" ON "attachment" TO sintra_app USING (sintra_alcanza("institucion_id", false)) WITH CHECK (sintra_alcanza("institucion_id", true));
+CREATE POLICY "sintra_leer" ON "attachment" FOR SELECT TO sintra_app USING (sintra_alcanza("institucion_id", false));--> statement-breakpoint
+CREATE POLICY "sintra_agregar" ON "attachment" FOR INSERT TO sintra_app WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_modificar" ON "attachment" FOR UPDATE TO sintra_app USING (sintra_alcanza("institucion_id", true)) WITH CHECK (sintra_alcanza("institucion_id", true));--> statement-breakpoint
+CREATE POLICY "sintra_eliminar" ON "attachment" FOR DELETE TO sintra_app USING (sintra_alcanza("institucion_id", true));

@@ -81,18 +81,35 @@ export function codeAllowed(f: FieldDef, it: CatalogItem, onDate: string): boole
   return true;
 }
 
+const domains = new WeakMap<GenContext, Map<string, string[]>>();
+const indexes = new WeakMap<readonly CatalogItem[], Map<string, CatalogItem>>();
+
+/** One item of a catalog by code (indexed once per list). */
+export function itemOf(g: Pick<GenContext, 'items'>, cat: string, code: unknown): CatalogItem | undefined {
+  const list = g.items(cat);
+  let idx = indexes.get(list);
+  if (!idx) indexes.set(list, (idx = new Map(list.map((i) => [i.code, i]))));
+  return typeof code === 'string' ? idx.get(code) : undefined;
+}
+
 /** The codes a field may take now (municipios: those of the paired state). Empty for files. */
 export function domainOf(f: FieldDef, v: Values, g: GenContext, onDate: string): string[] {
   const cat = fieldCatalog(f);
   if (!cat) return [];
   if (g.references[cat]) return [...g.references[cat]];
+  const st = f.type === 'municipio' && f.stateField ? v[f.stateField] : null;
+  if (f.type === 'municipio' && typeof st !== 'string') return [];
+  // Municipios (2,478) and institutions are filtered once per field, state and date.
+  let cache = domains.get(g);
+  if (!cache) domains.set(g, (cache = new Map()));
+  const key = `${f.key}|${cat}|${String(st)}|${onDate}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
   let items = g.items(cat);
-  if (f.type === 'municipio') {
-    const st = f.stateField ? v[f.stateField] : null;
-    if (typeof st !== 'string') return [];
-    items = items.filter((i) => i.parent === st);
-  }
-  return items.filter((i) => codeAllowed(f, i, onDate)).map((i) => i.code);
+  if (f.type === 'municipio') items = items.filter((i) => i.parent === st);
+  const out = items.filter((i) => codeAllowed(f, i, onDate)).map((i) => i.code);
+  cache.set(key, out);
+  return out;
 }
 
 function exclusiveCodes(f: FieldDef, g: GenContext): Set<string> {
@@ -454,8 +471,27 @@ export function breakRecord(m: ModuleDef, valid: Values, kind: BreakKind, target
   const v: Values = structuredClone(valid);
   const f = allFieldsOf(m).find((x) => x.key === target);
   const onDate = mainDateOf(m, v, `${g.today}T12:00:00Z`) ?? g.today;
-  const save = (field: string, alsoMay: string[] = []): Broken => ({ body: bodyOf(m, v), stage: 'guardar', field, alsoMay });
+  // What a user's own change would carry along: «Otro» texts only with «Otro», codes valid on the (new) main date.
+  const tidy = () => {
+    const md = mainDateOf(m, v, `${g.today}T12:00:00Z`) ?? g.today;
+    for (const x of allFieldsOf(m)) {
+      if (x.otro && kind !== 'otro' && !otroChosen(v[x.key])) v[`${x.key}_otro`] = null;
+      const cat = fieldCatalog(x);
+      if (!cat || x.type === 'archivo' || g.references[cat] || (kind === 'codigo' && x.key === target) || (kind === 'municipio' && x.key === target)) continue;
+      const ok = (c: unknown) => {
+        const it = itemOf(g, cat, c);
+        return !it || codeAllowed(x, it, md) || it.special === true || (x.denyCodes ?? []).includes(String(c));
+      };
+      if (Array.isArray(v[x.key])) v[x.key] = (v[x.key] as unknown[]).filter(ok);
+      else if (isFilled(v[x.key]) && !ok(v[x.key])) v[x.key] = null;
+    }
+  };
+  const save = (field: string, alsoMay: string[] = []): Broken => {
+    tidy();
+    return { body: bodyOf(m, v), stage: 'guardar', field, alsoMay };
+  };
   const send = (field: string): Broken => {
+    tidy();
     computeTotals(m, v);
     return { body: bodyOf(m, v), stage: 'enviar', field, alsoMay: [] };
   };

@@ -51,7 +51,7 @@ const ONLY_AUTH = /^\/api\/v1\/auth\//;
 /** Downloads of data files (record exports, statistics as CSV/XLSX, reports): rate-limited per user. */
 function isExport(method: string, pathOnly: string, url: string): boolean {
   if (method !== 'GET' || pathOnly.includes('/template')) return false;
-  return /\/(export|reports)(\/|$)/.test(pathOnly) || /[?&]format=(csv|xlsx|pdf|docx)(&|$)/.test(url);
+  return /\/(export|file)$|\/reports\/annual$/.test(pathOnly) || /[?&]format=(csv|xlsx|pdf|docx)(&|$)/.test(url);
 }
 
 export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<FastifyInstance> {

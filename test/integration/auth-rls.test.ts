@@ -83,9 +83,12 @@ describe.each(dbKinds())('seguridad a nivel de fila (%s)', (kind) => {
     expect(deleted).toHaveLength(0);
     await expect(db.tx((q) => q.query(`insert into m_convenios (folio_sintra, institucion_id, ambito) values ('RLS-X1', 'SRE', 'FEDERAL')`), s)).rejects.toThrow(/row-level security|seguridad/i);
     await expect(db.tx((q) => q.query(`update m_convenios set institucion_id = 'SRE' where institucion_id = 'FGR'`), s)).rejects.toThrow(/row-level security|seguridad/i);
-    // The aggregated scope reads everything but writes nothing.
-    const agg = await db.tx((q) => q.query(`update m_victimas set estatus = estatus returning id`), scope('agregado', 'FGR'));
-    expect(agg).toHaveLength(0);
+    // The aggregated scope reads everything but changes nothing.
+    const agg = scope('agregado', 'FGR');
+    expect(await db.tx((q) => q.query(`update m_victimas set estatus = estatus returning id`), agg)).toHaveLength(0);
+    expect(await db.tx((q) => q.query(`delete from m_victimas returning id`), agg)).toHaveLength(0);
+    await expect(db.tx((q) => q.query(`insert into m_victimas (folio_sintra, institucion_id, ambito) values ('RLS-X3', 'FGR', 'FEDERAL')`), agg)).rejects.toThrow(/row-level security|seguridad/i);
+    expect((await db.query<{ n: number }>(`select count(*)::int as n from m_victimas`))[0].n).toBe(ALL.length * 2);
     // Its own insert is allowed.
     await db.tx((q) => q.query(`insert into m_convenios (folio_sintra, institucion_id, ambito) values ('RLS-X2', 'FGR', 'FEDERAL')`), s);
     expect((await db.query(`select 1 from m_convenios where folio_sintra = 'RLS-X2'`)).length).toBe(1);
@@ -114,7 +117,11 @@ describe.each(dbKinds())('seguridad a nivel de fila (%s)', (kind) => {
       `select count(*)::int as n, bool_or(rolsuper) as su, bool_or(rolcanlogin) as login from pg_roles where rolname = 'sintra_app'`,
     );
     expect(roles[0]).toEqual({ n: 1, su: false, login: false });
-    const policies = await env.ctx.db.query<{ t: string }>(`select tablename as t from pg_policies where policyname = 'sintra_alcance' order by 1`);
+    // One policy per command on every module table and on attachments.
+    const policies = await env.ctx.db.query<{ t: string; cmds: string }>(
+      `select tablename as t, string_agg(cmd, ',' order by cmd) as cmds from pg_policies where policyname like 'sintra_%' and 'sintra_app' = any(roles) group by 1 order by 1`,
+    );
     expect(policies.map((p) => p.t).sort()).toEqual([...TABLES].sort());
+    for (const p of policies) expect(p.cmds, p.t).toBe('DELETE,INSERT,SELECT,UPDATE');
   });
 });

@@ -2,7 +2,7 @@
 // CSV and not XLSX), and fields marked sensitive leave only with roles that need them.
 import type { FieldDef } from '../../modules/types.js';
 import type { Actor, Role } from '../auth/actor.js';
-import { isSecretariaTecnica } from '../auth/actor.js';
+import { canReadRecords } from '../records/scope.js';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -25,12 +25,11 @@ export function canExport(a: Actor, format: ExportFormat): boolean {
 }
 
 /**
- * Sensitive fields (spec §1.5, column sens.): personal data (P) go to the roles that read records;
- * sensitive data (S) only to the Secretaría Técnica and to the liaison who captured them — not to a
- * state validator, who validates without needing them in a file.
+ * Sensitive fields (spec §1.5, sensitivity 'S') leave only with the roles that may open the records at all
+ * (records/scope.ts seesSensitive: the registering institution's liaison, the state validator within its
+ * state, the Secretaría Técnica); each row is also redacted with redactRecord, so a row outside that reach
+ * never carries them. consulta and auditor hold no export permission in any case.
  */
 export function canSeeField(a: Actor, f: FieldDef): boolean {
-  if (!f.sensitivity) return true;
-  if (f.sensitivity === 'P') return isSecretariaTecnica(a) || a.role === 'validador_estatal' || a.role === 'enlace';
-  return isSecretariaTecnica(a) || a.role === 'enlace';
+  return f.sensitivity !== 'S' || canReadRecords(a);
 }

@@ -9,11 +9,12 @@ import { fieldCatalog, type FieldDef, type FieldType, type ModuleDef } from '../
 import type { Actor } from '../auth/actor.js';
 import { writeAudit } from '../audit/audit.js';
 import type { Ctx } from '../context.js';
+import { withoutRowSecurity, type Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { HttpError, badRequest, forbidden } from '../http/errors.js';
 import { buildFilters, first, type Query } from '../records/filters.js';
-import { canReadRecords, recordScope } from '../records/scope.js';
-import { moduleOr404, selectList } from '../records/service.js';
+import { canReadRecords, dbScope, recordScope, redactRecord } from '../records/scope.js';
+import { col, moduleOr404 } from '../records/service.js';
 import { EXPORT_META, EXPORT_TAIL, archivoLabel, exportFieldColumns } from '../imports/columns.js';
 import { EXPORT_FORMATS, canExport, canSeeField, type ExportFormat } from './permissions.js';
 import { cleanText, csvField } from './sanitize.js';
@@ -174,11 +175,27 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
   const conds = ['r.deleted_at is null', scope.sql, ...buildFilters(m, query, params, { allowEstatus: true })];
   const table = tableName(m.key);
   // Reads go to the read replica when there is one (DATABASE_READ_URL); the audit entry to the primary.
-  const rows = (await ctx.readDb.query<{ n: number }>(`select count(*)::int as n from ${table} r where ${conds.join(' and ')}`, params))[0].n;
+  // Every read runs in a transaction under the actor's row-level security scope, behind recordScope's filter.
+  const scoped = <T>(fn: (q: Queryable) => Promise<T>) => ctx.readDb.tx(fn, dbScope(a));
+  const rows = (await scoped((q) => q.query<{ n: number }>(`select count(*)::int as n from ${table} r where ${conds.join(' and ')}`, params)))[0].n;
   const filtros = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'format'));
   await ctx.db.tx((q) => writeAudit(q, a, { action: 'exportar', module: m.key, detail: { tipo: 'registros', format, filtros, filas: rows } }));
 
   const columns = exportColumns(ctx, m, a, valores === 'claves');
+  // Each row travels as a few JSON arrays instead of one protocol field per column: decoding dozens of
+  // fields per row in the driver (PGlite above all) cost more than everything else in an export.
+  const keys = [...new Set(columns.map((c) => c.key))];
+  const chunks: string[][] = [];
+  for (let i = 0; i < keys.length; i += 90) chunks.push(keys.slice(i, i + 90)); // json_build_array takes ≤ 100 arguments
+  const packed = chunks.map((ks, i) => `json_build_array(${ks.map((k) => `r.${col(k)}`).join(', ')})::text as _j${i}`).join(', ');
+  const unpack = (raw: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { _seq: raw._seq, institucion_id: null };
+    chunks.forEach((ks, i) => {
+      const vals = JSON.parse(String(raw[`_j${i}`])) as unknown[];
+      for (let j = 0; j < ks.length; j++) out[ks[j]] = vals[j];
+    });
+    return out;
+  };
   const refFields = m.fields.filter((f) => canSeeField(a, f) && fieldCatalog(f)?.endsWith('_ref'));
 
   // Keyset batches on seq, newest first; the first batch fixes the upper bound so rows added meanwhile stay out.
@@ -192,19 +209,21 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
         c.push(`r.seq < $${p.length}`);
       }
       p.push(EXPORT_BATCH);
-      const got = await ctx.readDb.query<Record<string, unknown>>(
-        `select ${selectList(m)}, r.seq as _seq from ${table} r where ${c.join(' and ')} order by r.seq desc limit $${p.length}`,
-        p,
-      );
-      if (!got.length) return;
       const refs = new Map<string, string>();
-      for (const f of refFields) {
-        const ids = [...new Set(got.flatMap((r) => (Array.isArray(r[f.key]) ? (r[f.key] as string[]) : r[f.key] ? [String(r[f.key])] : [])))];
-        const t = REF_TABLE[fieldCatalog(f)!];
-        if (!ids.length || !t) continue;
-        for (const x of await ctx.readDb.query<{ id: string; folio: string }>(`select id::text as id, folio_sintra as folio from ${tableName(t)} where id = any($1::uuid[])`, [ids]))
-          refs.set(x.id, x.folio);
-      }
+      const got = await scoped(async (q) => {
+        const raw = await q.query<Record<string, unknown>>(`select r.seq as _seq, ${packed} from ${table} r where ${c.join(' and ')} order by r.seq desc limit $${p.length}`, p);
+        const out = raw.map((x) => redactRecord(a, m, unpack(x), (code) => ctx.catalogs.item('institucion', code)));
+        // A linked record is shown by its folio, which whoever may link it may see (spec §3.7).
+        for (const f of refFields) {
+          const ids = [...new Set(out.flatMap((r) => (Array.isArray(r[f.key]) ? (r[f.key] as string[]) : r[f.key] ? [String(r[f.key])] : [])))];
+          const t = REF_TABLE[fieldCatalog(f)!];
+          if (!ids.length || !t) continue;
+          const found = await withoutRowSecurity(q, () => q.query<{ id: string; folio: string }>(`select id::text as id, folio_sintra as folio from ${tableName(t)} where id = any($1::uuid[])`, [ids]));
+          for (const x of found) refs.set(x.id, x.folio);
+        }
+        return out;
+      });
+      if (!got.length) return;
       yield { rows: got, refs };
       if (got.length < EXPORT_BATCH) return;
       last = Number(got[got.length - 1]._seq);

@@ -120,9 +120,12 @@ async function keepAnAdministrator(q: Queryable, userId: string): Promise<void> 
   if (n === 0) throw new HttpError('invalid_state', 'Debe quedar al menos una cuenta de administración activa.');
 }
 
+const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
 function temporaryPassword(): string {
-  // 96 random bits; grouped so it can be dictated.
-  return crypto.randomBytes(12).toString('base64url').replace(/(.{4})(?=.)/g, '$1-');
+  // 16 characters of 57 (about 93 bits), without look-alikes; grouped in fours so it can be dictated.
+  const chars = Array.from({ length: 16 }, () => ALNUM[crypto.randomInt(ALNUM.length)]).join('');
+  return chars.replace(/(.{4})(?=.)/g, '$1-');
 }
 
 export async function userRoutes(app: FastifyInstance, ctx: Ctx) {

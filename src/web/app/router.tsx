@@ -77,13 +77,11 @@ const adminRoute = createRoute({
 });
 
 // Programa Nacional, indicators, commitments, compliance and the annual report (features/programa).
-const pnRoute = (path: string, name: 'ProgramaPage' | 'IndicadoresPage' | 'AcuerdosPage' | 'CumplimientoPage' | 'InformePage', file: string) =>
-  createRoute({ getParentRoute: () => rootRoute, path, component: lazyRouteComponent(() => import(`../features/programa/${file}.tsx`), name) });
-const programaRoute = pnRoute('/programa', 'ProgramaPage', 'ProgramaPage');
-const indicadoresRoute = pnRoute('/indicadores', 'IndicadoresPage', 'IndicadoresPage');
-const acuerdosRoute = pnRoute('/acuerdos', 'AcuerdosPage', 'AcuerdosPage');
-const cumplimientoRoute = pnRoute('/cumplimiento', 'CumplimientoPage', 'CumplimientoPage');
-const informeRoute = pnRoute('/informe-anual', 'InformePage', 'InformePage');
+const programaRoute = createRoute({ getParentRoute: () => rootRoute, path: '/programa', component: lazyRouteComponent(() => import('../features/programa/ProgramaPage'), 'ProgramaPage') });
+const indicadoresRoute = createRoute({ getParentRoute: () => rootRoute, path: '/indicadores', component: lazyRouteComponent(() => import('../features/programa/IndicadoresPage'), 'IndicadoresPage') });
+const acuerdosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/acuerdos', component: lazyRouteComponent(() => import('../features/programa/AcuerdosPage'), 'AcuerdosPage') });
+const cumplimientoRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cumplimiento', component: lazyRouteComponent(() => import('../features/programa/CumplimientoPage'), 'CumplimientoPage') });
+const informeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/informe-anual', component: lazyRouteComponent(() => import('../features/programa/InformePage'), 'InformePage') });
 
 const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 

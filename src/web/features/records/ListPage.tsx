@@ -103,14 +103,14 @@ function ModuleList({ m }: { m: ModuleOut }) {
         if (f.type === 'entero' || f.type === 'decimal' || f.type === 'fecha') return <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
         // Long catalog labels and texts: two lines, the whole text on hover.
         return (
-          <Text size="sm" lineClamp={2} title={text} maw={260}>
+          <Text size="sm" lineClamp={2} title={text} maw={200}>
             {text}
           </Text>
         );
       },
     })),
     { key: 'estatus', label: 'Estatus', sortable: true, render: (r) => <StatusBadge estatus={r.estatus} /> },
-    { key: 'updated_at', label: 'Última modificación', sortable: true, render: (r) => <span style={{ whiteSpace: 'nowrap' }}>{fmtDateTime(r.updated_at)}</span> },
+    { key: 'updated_at', label: 'Última modificación', sortable: true, render: (r) => fmtDateTime(r.updated_at) },
   ];
 
   const sortKey = search.sort?.replace(/^-/, '');
@@ -212,7 +212,7 @@ function ModuleList({ m }: { m: ModuleOut }) {
                       key={c.key}
                       aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}
                       scope="col"
-                      style={{ minWidth: c.key === 'folio_sintra' || c.key === 'estatus' ? undefined : 130, verticalAlign: 'bottom' }}
+                      style={{ minWidth: c.key === 'folio_sintra' || c.key === 'estatus' ? undefined : 96, verticalAlign: 'bottom' }}
                     >
                       {c.sortable ? (
                         <button type="button" className="sintra-th-button" onClick={() => toggleSort(c.key)}>
