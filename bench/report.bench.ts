@@ -39,7 +39,10 @@ const municipios: Record<string, string[]> = {};
 for (const m of loadTerritory().municipio.items) (municipios[m.parent as string] ??= []).push(m.code);
 const nVict = Math.round(N * 0.6);
 const victims = generateVictims(nVict, { seed: 2024, from: '2024-01-01', to: '2024-12-31', institutions: list, municipios, fates: { validado: 100, enviado: 0, borrador: 0, devuelto: 0, eliminado: 0 } });
-await insertVictims(ctx.db, victims, MODULES.find((m) => m.key === 'victimas')!.fields.flatMap((f) => (f.otro ? [f.key, `${f.key}_otro`] : [f.key])));
+await insertVictims(ctx.db, victims, [
+  ...['institucion_id', 'ambito', 'entidad_federativa', 'municipio', 'periodo_anio', 'periodo_trimestre', 'pn_acciones'],
+  ...MODULES.find((m) => m.key === 'victimas')!.fields.flatMap((f) => (f.otro ? [f.key, `${f.key}_otro`] : [f.key])),
+]);
 
 // The other modules: their examples, dated across the year and spread over institutions and states.
 const r = rng(7);

@@ -82,6 +82,14 @@ export function codeAllowed(f: FieldDef, it: CatalogItem, onDate: string): boole
 }
 
 const domains = new WeakMap<GenContext, Map<string, string[]>>();
+const domainSets = new WeakMap<string[], Set<string>>();
+
+function domainSetOf(f: FieldDef, v: Values, g: GenContext, onDate: string): Set<string> {
+  const d = domainOf(f, v, g, onDate);
+  let set = domainSets.get(d);
+  if (!set) domainSets.set(d, (set = new Set(d)));
+  return set;
+}
 const indexes = new WeakMap<readonly CatalogItem[], Map<string, CatalogItem>>();
 
 /** One item of a catalog by code (indexed once per list). */
@@ -96,7 +104,7 @@ export function itemOf(g: Pick<GenContext, 'items'>, cat: string, code: unknown)
 export function domainOf(f: FieldDef, v: Values, g: GenContext, onDate: string): string[] {
   const cat = fieldCatalog(f);
   if (!cat) return [];
-  if (g.references[cat]) return [...g.references[cat]];
+  if (g.references[cat]) return g.references[cat] as string[];
   const st = f.type === 'municipio' && f.stateField ? v[f.stateField] : null;
   if (f.type === 'municipio' && typeof st !== 'string') return [];
   // Municipios (2,478) and institutions are filtered once per field, state and date.
@@ -272,7 +280,7 @@ export function buildRecord(m: ModuleDef, ch: Record<string, Choice>, g: GenCont
       else if (!isFilled(val) && requiredNow(f, v)) val = valueFor(f, c, v, g, onDate);
       // Codes valid on the main date; a municipio of its state.
       if (isFilled(val) && fieldCatalog(f) && f.type !== 'archivo') {
-        const d = new Set(domainOf(f, v, g, onDate));
+        const d = domainSetOf(f, v, g, onDate);
         if (Array.isArray(val)) {
           const kept = (val as string[]).filter((x) => d.has(x));
           val = kept.length || !requiredNow(f, v) ? kept : valueFor(f, c, v, g, onDate);

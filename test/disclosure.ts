@@ -3,6 +3,7 @@
 // hidden entry at least 1 — it works out, by linear programming, the smallest and largest value every
 // hidden entry can take. A hidden entry whose range is a single value has been recovered.
 // (The constraint matrices of these tables are totally unimodular, so the LP bounds are integer bounds.)
+import { expect } from 'vitest';
 
 export type Shown = number | string;
 export interface PublishedTable {
@@ -116,7 +117,7 @@ export function hiddenRanges(t: PublishedTable, isHidden: (v: Shown) => boolean)
   type Term = { key: string; shown: Shown };
   // A line: members add up to the margin.
   const lines: { members: Term[]; margin: Term }[] = [];
-  const cellKey = (r: string, c: string | null) => `cell:${r}|${c}`;
+  const cellKey = (r: string, c: string | null) => `cell:${r}\u0001${c}`;
   if (twoWay) {
     const rows = new Map<string, Term[]>();
     const cols = new Map<string, Term[]>();
@@ -187,3 +188,45 @@ export function recovered(t: PublishedTable, isHidden: (v: Shown) => boolean): R
   }
   return out;
 }
+
+/** The value of an entry (cell:r|c, row:k, col:k, total) in an exact table. */
+export function exactOf(t: PublishedTable, entry: string): number {
+  if (entry === 'total') return Number(t.total);
+  if (entry.startsWith('row:')) return Number(t.rowTotals[entry.slice(4)]);
+  if (entry.startsWith('col:')) return Number(t.colTotals[entry.slice(4)]);
+  const [r, c] = entry.slice(5).split('\u0001');
+  const cell = t.cells.find((x) => x.row === r && String(x.col) === c);
+  return Number(cell?.value ?? 0);
+}
+
+/** Everything a suppressed table must satisfy, against the exact table it hides. */
+export function checkProtected(pub: PublishedTable & { records?: unknown }, exact: PublishedTable & { records?: unknown }, T: number, label: string): { hidden: number } {
+  const tag = `<${T}`;
+  const isHidden = (v: unknown) => v === tag;
+  const shown = (v: unknown) => typeof v === 'number';
+  // No count under the threshold is shown, anywhere.
+  const small = (v: unknown) => shown(v) && (v as number) > 0 && (v as number) < T;
+  for (const c of pub.cells) expect(small(c.value), `${label} celda ${c.row}|${c.col}`).toBe(false);
+  for (const t of [pub.rowTotals, pub.colTotals]) for (const [k, v] of Object.entries(t)) expect(small(v), `${label} total ${k}`).toBe(false);
+  expect(small(pub.total), `${label} total`).toBe(false);
+  if (pub.records !== undefined) expect(small(pub.records), `${label} registros`).toBe(false);
+  // What is shown is true; hidden values are the marker and nothing else.
+  const e = new Map(exact.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
+  const p = new Map(pub.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
+  expect([...p.keys()].sort(), label).toEqual([...e.keys()].sort());
+  for (const [k, v] of p) if (!isHidden(v)) expect(v, `${label} ${k}`).toBe(e.get(k));
+  for (const [pt, et] of [[pub.rowTotals, exact.rowTotals], [pub.colTotals, exact.colTotals]] as const)
+    for (const [k, v] of Object.entries(pt)) if (!isHidden(v)) expect(v, `${label} total ${k}`).toBe(et[k]);
+  if (!isHidden(pub.total)) expect(pub.total).toBe(exact.total);
+  // The attacker: no hidden entry under the threshold is pinned down; every range contains the truth.
+  const ranges = hiddenRanges(pub, isHidden);
+  for (const [entry, r] of ranges) {
+    const truth = exactOf(exact, entry);
+    expect(truth, `${label} ${entry} fuera de su rango`).toBeGreaterThanOrEqual(r.min - 1e-6);
+    expect(truth, `${label} ${entry} fuera de su rango`).toBeLessThanOrEqual(r.max + 1e-6);
+  }
+  const leaks = recovered(pub, isHidden).filter((x) => exactOf(exact, x.entry) < T);
+  expect(leaks, `${label}: cifras pequeñas deducibles`).toEqual([]);
+  return { hidden: ranges.size };
+}
+

@@ -47,7 +47,7 @@ describe.each(MODULES.map((m) => [m.key, m] as const))('propiedades de %s', (_ke
         // normalize + computeTotals leave a clean record as it is (what the server stores is what was sent).
         expect(bodyOf(m, r.values)).toStrictEqual(bodyOf(m, v));
       }),
-      { numRuns: 60 * RUNS },
+      { numRuns: 40 * RUNS },
     );
   });
 
@@ -72,7 +72,7 @@ describe.each(MODULES.map((m) => [m.key, m] as const))('propiedades de %s', (_ke
         }
         checked++;
       }),
-      { numRuns: 20 * RUNS },
+      { numRuns: 15 * RUNS },
     );
     expect(checked).toBeGreaterThan(0);
   });

@@ -279,6 +279,9 @@ export const SERVER_METADATA = [
   'deleted_reason',
   'pending',
   'warnings',
+  // Display helpers in GET answers: user names for the *_by ids and attachment details.
+  'usuarios',
+  'adjuntos',
 ] as const;
 
 export const ESTATUS = ['borrador', 'enviado', 'validado', 'devuelto'] as const;

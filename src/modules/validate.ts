@@ -42,7 +42,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isValidDate(s: string): boolean {
   if (!ISO_DATE.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  // Year 0000 exists for JavaScript, not for PostgreSQL.
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && !s.startsWith('0000');
 }
 
 /** Today's calendar date in Mexico City (the spec's "hoy"). */
@@ -76,7 +77,10 @@ export function describeCond(c: Cond, fields: readonly FieldDef[], cat: CatalogL
     if (c2 && typeof v === 'string') return cat.item(c2, v)?.label ?? v;
     return String(v);
   };
-  const list = (k: string, vs: readonly unknown[]) => vs.map((v) => val(k, v)).join(', ');
+  const list = (k: string, vs: readonly unknown[]) => {
+    const parts = vs.map((v) => val(k, v));
+    return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} o ${parts[parts.length - 1]}` : parts.join('');
+  };
   if ('all' in c) return c.all.map((x) => describeCond(x, fields, cat)).join(' y ');
   if ('any' in c) return c.any.map((x) => describeCond(x, fields, cat)).join(' o ');
   if ('not' in c) return `no (${describeCond(c.not, fields, cat)})`;
@@ -112,6 +116,8 @@ const PARSE: { [T in FieldType]: (f: FieldDef, v: unknown) => Parsed } = {
   entero: (f, v) => {
     if (v === null || v === undefined || v === '') return { ok: true, value: null };
     if (typeof v !== 'number' || !Number.isInteger(v)) return { ok: false, message: `${q(f)} debe ser un número entero.` };
+    // The column is a 4-byte integer: beyond it the database would fail (a 500) instead of saying why.
+    if (Math.abs(v) > 2147483647) return { ok: false, message: `${q(f)} es demasiado grande.` };
     return { ok: true, value: v };
   },
   decimal: (f, v) => {

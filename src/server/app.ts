@@ -67,7 +67,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: N
   app.setErrorHandler(errorHandler);
   app.addHook('preValidation', rejectNulInput);
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/')) return sendProblem(reply, new HttpError('not_found', 'Ruta no encontrada.'));
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/')) return sendProblem(reply, new HttpError('not_found', 'Ruta no encontrada.'));
     // Single-page app: every other GET returns the client's index.
     const index = path.join(WEB_DIST, 'index.html');
     if (req.method === 'GET' && fs.existsSync(index)) return reply.type('text/html').send(fs.readFileSync(index));
@@ -168,7 +168,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: N
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (fs.existsSync(WEB_DIST)) {
-    await app.register(fstatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fstatic, { root: WEB_DIST, prefix: '/', wildcard: true, index: ['index.html'] });
   }
   return app;
 }

@@ -40,9 +40,9 @@ export async function ensureAdmin(db: Queryable, config: Config): Promise<{ crea
   const generated = config.SINTRA_ADMIN_PASSWORD ? undefined : crypto.randomBytes(12).toString('base64url');
   const pw = config.SINTRA_ADMIN_PASSWORD ?? generated!;
   await db.query(
-    `insert into app_user (username, password_hash, nombre, role, institucion_id, must_change_password)
-     values ($1, $2, 'Administración SINTRA', 'administrador', $3, $4)`,
-    [config.SINTRA_ADMIN_USER, await hashPassword(pw), ST_INSTITUTION, generated !== undefined],
+    `insert into app_user (username, password_hash, nombre, role, institucion_id, must_change_password, mfa_exento)
+     values ($1, $2, 'Administración SINTRA', 'administrador', $3, $4, $5)`,
+    [config.SINTRA_ADMIN_USER, await hashPassword(pw), ST_INSTITUTION, generated !== undefined, generated === undefined && config.SINTRA_ADMIN_MFA !== '1'],
   );
   return { created: true, generatedPassword: generated };
 }

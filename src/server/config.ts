@@ -21,6 +21,8 @@ const schema = z.object({
   SINTRA_AMBIENTE: z.enum(['produccion', 'capacitacion']).default('produccion'),
   SINTRA_ADMIN_USER: z.string().min(3).default('admin'),
   SINTRA_ADMIN_PASSWORD: z.string().min(12, 'SINTRA_ADMIN_PASSWORD debe tener al menos 12 caracteres').optional(),
+  // The first administrator provisioned with SINTRA_ADMIN_PASSWORD must enrol MFA only when this is 1.
+  SINTRA_ADMIN_MFA: z.enum(['0', '1']).default('0'),
   SINTRA_SESSION_IDLE_MIN: z.coerce.number().int().min(1).default(30),
   SINTRA_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   SINTRA_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).default(5),

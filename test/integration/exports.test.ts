@@ -106,12 +106,13 @@ describe.each(dbKinds())('exportaciones (%s)', (kind) => {
       expect(sensitive.length).toBeGreaterThan(0);
       const keys = (role: Actor['role']) => exportColumns(env.ctx, vic, who(role), false).map((c) => c.key);
       for (const f of sensitive) {
-        expect(keys('administrador')).toContain(f.key);
-        expect(keys('enlace')).toContain(f.key);
-        expect(keys('validador_estatal')).not.toContain(f.key);
-        expect(canSeeField(who('validador_estatal'), f)).toBe(false);
+        for (const role of ['administrador', 'validador', 'validador_estatal', 'enlace'] as const) expect(keys(role)).toContain(f.key);
+        for (const role of ['consulta', 'auditor'] as const) {
+          expect(keys(role)).not.toContain(f.key);
+          expect(canSeeField(who(role), f)).toBe(false);
+        }
       }
-      for (const f of personal) expect(keys('validador_estatal')).toContain(f.key);
+      for (const f of personal) expect(keys('enlace')).toContain(f.key);
     });
   });
 

@@ -281,31 +281,31 @@ async function waitForLockWait(url: string) {
 
 describe.runIf(BASE)('graceful shutdown of the server process (postgresql)', () => {
   let db: Awaited<ReturnType<typeof createDatabase>>;
-  const servers: Server[] = [];
+  let pool: pg.Pool;
+  let graceful: Server;
+  let deadline: Server;
 
   beforeAll(async () => {
     db = await createDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    // Two server processes start at once on the empty database (each migrates under the advisory lock).
+    [graceful, deadline] = await Promise.all([startServer(db.url), startServer(db.url, { SINTRA_SHUTDOWN_TIMEOUT_MS: '1500' })]);
   });
   afterAll(async () => {
-    for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    for (const s of [graceful, deadline]) if (s && s.child.exitCode === null) s.child.kill('SIGKILL');
+    await pool?.end();
     await db?.drop();
   });
 
   async function signedIn(s: Server, username: string) {
-    const ctx = await createContext(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', SINTRA_MIGRATE_AT_START: '0' }), { log: quiet });
-    try {
-      await createUser(ctx, { username, role: 'enlace', institucion_id: 'INM' });
-    } finally {
-      await closeContext(ctx);
-    }
+    await createUser({ db: { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows } } as unknown as Ctx, { username, role: 'enlace', institucion_id: 'INM' });
     const r = await request(s.port, 'POST', '/api/v1/auth/login', { body: { username, password: ADMIN_PASSWORD } });
     expect(r.status).toBe(200);
     return String(r.headers['set-cookie']).split(';')[0];
   }
 
   it('on SIGTERM it refuses new connections, finishes the request in flight, closes and exits 0', async () => {
-    const s = await startServer(db.url);
-    servers.push(s);
+    const s = graceful;
     const cookie = await signedIn(s, 'enlace.apagado');
     const locker = await holdSessions(db.url, 'enlace.apagado');
     const inFlight = request(s.port, 'GET', '/api/v1/auth/me', { cookie });
@@ -327,8 +327,7 @@ describe.runIf(BASE)('graceful shutdown of the server process (postgresql)', () 
   });
 
   it('a request that outlives SINTRA_SHUTDOWN_TIMEOUT_MS does not keep the process alive: exit 1 at the deadline', async () => {
-    const s = await startServer(db.url, { SINTRA_SHUTDOWN_TIMEOUT_MS: '1500', SINTRA_MIGRATE_AT_START: '0' });
-    servers.push(s);
+    const s = deadline;
     const cookie = await signedIn(s, 'enlace.colgado');
     const locker = await holdSessions(db.url, 'enlace.colgado');
     try {

@@ -18,7 +18,7 @@ export async function createSession(db: Queryable, userId: string, maxHours: num
   return token;
 }
 
-const COLS = `u.id, u.username, u.nombre, u.role, u.institucion_id, u.entidad, u.must_change_password, u.mfa_enabled,
+const COLS = `u.id, u.username, u.nombre, u.role, u.institucion_id, u.entidad, u.must_change_password, u.mfa_enabled, u.mfa_exento,
   i.nombre as inst_nombre, i.ambito as inst_ambito, i.entidad as inst_entidad, s.expires_at`;
 const LIVE = `s.token_hash = $1 and u.id = s.user_id and u.active
   and s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => $2)`;
@@ -38,6 +38,7 @@ export async function lookupSession(db: Queryable, token: string, idleMin: numbe
     entidad: string | null;
     must_change_password: boolean;
     mfa_enabled: boolean;
+    mfa_exento: boolean;
     inst_nombre: string;
     inst_ambito: Actor['institucion_ambito'];
     inst_entidad: string | null;
@@ -69,7 +70,7 @@ export async function lookupSession(db: Queryable, token: string, idleMin: numbe
     institucion_entidad: r.inst_entidad,
     entidad: r.entidad ?? r.inst_entidad,
     mustChangePassword: r.must_change_password,
-    mfaEnrollmentRequired: mfaMandatory(r.role) && !r.mfa_enabled,
+    mfaEnrollmentRequired: mfaMandatory(r.role) && !r.mfa_enabled && !r.mfa_exento,
     mfaEnabled: r.mfa_enabled,
     // The session ends at whichever comes first.
     sessionExpiresAt: expiresAt,

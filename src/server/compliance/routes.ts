@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { todayMx, isValidDate } from '../../modules/validate.js';
 import type { Ctx } from '../context.js';
 import { badRequest } from '../http/errors.js';
-import { canReadRecords } from '../records/scope.js';
+import { canReadRecords, dbScope } from '../records/scope.js';
 import { commitmentItems, commitmentSummary, type CommitmentFilters } from './commitments.js';
 import { compliance } from './compliance.js';
 
@@ -50,8 +50,9 @@ export async function complianceRoutes(app: FastifyInstance, ctx: Ctx) {
         estado,
         vencido: q.vencido === undefined ? null : q.vencido === 'true',
       };
-      const resumen = await commitmentSummary(ctx.readDb, a, f);
-      const items = canReadRecords(a) ? await commitmentItems(ctx.readDb, a, f) : null;
+      // Row-level security backs the query's own scope: aggregated reach for the summaries, record reach for the list.
+      const resumen = await ctx.readDb.tx((q) => commitmentSummary(q, a, f), dbScope(a, 'stats'));
+      const items = canReadRecords(a) ? await ctx.readDb.tx((q) => commitmentItems(q, a, f), dbScope(a, 'records')) : null;
       return { ...resumen, items, notas: ['«Vencido»: fecha compromiso anterior a la fecha de referencia y estado pendiente o en proceso (se calcula, no se captura).'] };
     },
   );
@@ -68,7 +69,8 @@ export async function complianceRoutes(app: FastifyInstance, ctx: Ctx) {
       }
       const ambito = q.ambito ?? null;
       if (ambito && !['FEDERAL', 'ESTATAL', 'MUNICIPAL'].includes(ambito)) throw badRequest('«ambito» debe ser FEDERAL, ESTATAL o MUNICIPAL.', [{ field: 'ambito', message: 'Ámbito desconocido.' }]);
-      return compliance(ctx.readDb, req.actor!, { anio: year(q, true)!, trimestre, entidad: entidad(q), ambito, hoy: todayMx() });
+      const a = req.actor!;
+      return ctx.readDb.tx((tx) => compliance(tx, a, { anio: year(q, true)!, trimestre, entidad: entidad(q), ambito, hoy: todayMx() }), dbScope(a, 'stats'));
     },
   );
 }

@@ -151,6 +151,9 @@ export const appUser = pgTable('app_user', {
   must_change_password: boolean('must_change_password').notNull().default(false),
   mfa_secret: text('mfa_secret'),
   mfa_enabled: boolean('mfa_enabled').notNull().default(false),
+  // The operator-provisioned first administrator (password from SINTRA_ADMIN_PASSWORD) may sign in without
+  // a second factor unless SINTRA_ADMIN_MFA=1; every other administrador/validador must enrol.
+  mfa_exento: boolean('mfa_exento').notNull().default(false),
   recovery_codes: text('recovery_codes').array().notNull().default(sql`'{}'::text[]`),
   // Last TOTP time step accepted at sign-in: a code is never accepted twice (ASVS 2.8.4).
   mfa_last_step: bigint('mfa_last_step', { mode: 'number' }),

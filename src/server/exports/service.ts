@@ -189,7 +189,7 @@ export async function exportRecords(ctx: Ctx, a: Actor, moduleKey: string, query
   for (let i = 0; i < keys.length; i += 90) chunks.push(keys.slice(i, i + 90)); // json_build_array takes ≤ 100 arguments
   const packed = chunks.map((ks, i) => `json_build_array(${ks.map((k) => `r.${col(k)}`).join(', ')})::text as _j${i}`).join(', ');
   const unpack = (raw: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = { _seq: raw._seq, institucion_id: null };
+    const out: Record<string, unknown> = { _seq: raw._seq };
     chunks.forEach((ks, i) => {
       const vals = JSON.parse(String(raw[`_j${i}`])) as unknown[];
       for (let j = 0; j < ks.length; j++) out[ks[j]] = vals[j];

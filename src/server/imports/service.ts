@@ -8,10 +8,10 @@ import type { Actor } from '../auth/actor.js';
 import { isSecretariaTecnica } from '../auth/actor.js';
 import { writeAudit } from '../audit/audit.js';
 import type { Ctx } from '../context.js';
-import type { Queryable } from '../db/client.js';
+import { withoutRowSecurity, type Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { HttpError, forbidden } from '../http/errors.js';
-import { canWriteRecords } from '../records/scope.js';
+import { canWriteRecords, dbScope } from '../records/scope.js';
 import { RecordService, col, reserveFolios, searchText } from '../records/service.js';
 import { CatalogResolver } from './catalog-index.js';
 import {
@@ -112,6 +112,7 @@ export class ImportService {
     const run = new ImportRun(this.ctx, this.records, a, m, src, opts);
     const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
     try {
+      // Under the actor's row-level security scope: rows of another institution cannot be written or read.
       await this.ctx.db.tx(async (tx) => {
         await run.consume(tx);
         if (run.totalErrors > 0 || opts.dryRun) throw new Rollback();
@@ -129,7 +130,7 @@ export class ImportService {
             ...(src.encoding ? { codificacion: src.encoding, separador: src.delimiter } : {}),
           },
         });
-      });
+      }, dbScope(a));
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
     }
@@ -494,7 +495,9 @@ class ImportRun {
     if (!this.refCache.has(key)) {
       const table = REFERENCE_TABLE[cat];
       const rows = table
-        ? await tx.query<{ id: string }>(`select id::text as id from ${tableName(table)} where folio_sintra = $1 and deleted_at is null`, [s.toUpperCase()])
+        ? await withoutRowSecurity(tx, () =>
+            tx.query<{ id: string }>(`select id::text as id from ${tableName(table)} where folio_sintra = $1 and deleted_at is null`, [s.toUpperCase()]),
+          )
         : [];
       this.refCache.set(key, rows[0]?.id ?? null);
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.js';
 import { badRequest, forbidden } from '../http/errors.js';
-import { mustSuppress } from '../records/scope.js';
+import { dbScope, mustSuppress } from '../records/scope.js';
 import { computeAll, parsePeriodo } from './compute.js';
 import { INDICATORS } from './definitions.js';
 
@@ -21,7 +21,11 @@ export async function indicatorRoutes(app: FastifyInstance, ctx: Ctx) {
       }
       const tendencia = req.query.tendencia === undefined ? 5 : Number(req.query.tendencia);
       if (!Number.isInteger(tendencia) || tendencia < 1 || tendencia > 15) throw badRequest('«tendencia» es el número de años de la serie (1 a 15).', [{ field: 'tendencia', message: 'Use 1 a 15.' }]);
-      const items = await computeAll(ctx.readDb, p, { objetivo, tendenciaAnios: tendencia, suppressThreshold: mustSuppress(a) ? ctx.config.SINTRA_SUPPRESSION_THRESHOLD : null });
+      // Published national figures: every institution's validated records, read only.
+      const items = await ctx.readDb.tx(
+        (q) => computeAll(q, p, { objetivo, tendenciaAnios: tendencia, suppressThreshold: mustSuppress(a) ? ctx.config.SINTRA_SUPPRESSION_THRESHOLD : null }),
+        { ...dbScope(a, 'stats'), scope: 'agregado' },
+      );
       return {
         periodo: { anio: p.anio, trimestre: p.trimestre, desde: p.desde, hasta: p.hasta },
         fecha_corte: p.hasta,

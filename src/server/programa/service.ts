@@ -8,7 +8,7 @@ import type { Ctx } from '../context.js';
 import type { Queryable } from '../db/client.js';
 import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { ALL_MODULE_KEYS, INDICATORS } from '../indicators/definitions.js';
-import { canReadRecords, recordScope } from '../records/scope.js';
+import { canReadRecords, dbScope, recordScope } from '../records/scope.js';
 import { PLACEHOLDER_ACCION } from './seed.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -242,9 +242,10 @@ export class ProgramaService {
     const exists = await this.ctx.db.query('select 1 from pn_accion where codigo = $1', [codigo]);
     if (!exists.length) throw notFound(`La acción «${codigo}» no existe.`);
     const out: { module: string; id: string; folio_sintra: string; institucion_id: string; estatus: string; fecha_principal: string | null }[] = [];
+    await this.ctx.readDb.tx(async (q) => {
     for (const m of ALL_MODULE_KEYS) {
       const scope = recordScope(a, 3, 'records', m);
-      const rows = await this.ctx.db.query<(typeof out)[number]>(
+      const rows = await q.query<(typeof out)[number]>(
         `select '${m}' as module, r.id, r.folio_sintra, r.institucion_id, r.estatus, r.fecha_principal from m_${m} r
           where r.deleted_at is null and r.pn_acciones @> array[$1]::text[] and r.fecha_principal between $2::date and $3::date and ${scope.sql}
           order by r.fecha_principal desc nulls last limit 500`,
@@ -252,6 +253,7 @@ export class ProgramaService {
       );
       out.push(...rows);
     }
+    }, dbScope(a, 'records'));
     return { items: out };
   }
 

@@ -253,7 +253,8 @@ export class RecordService {
       const out = toOut(m, row);
       const v = await this.issuesOf(q, a, m, out);
       if (m.key === 'victimas') await writeAudit(q, a, { action: 'consultar', module: m.key, recordId: id });
-      return redactRecord(a, m, { ...out, ...v }, (c) => this.ctx.catalogs.item('institucion', c));
+      const display = await displayHelpers(q, m, out);
+      return redactRecord(a, m, { ...out, ...v, ...display }, (c) => this.ctx.catalogs.item('institucion', c));
     });
   }
 
@@ -469,4 +470,19 @@ export async function referenceItems(q: Queryable, cat: string, inst: string | n
     );
   }
   return [];
+}
+
+/** Names of the users behind the *_by ids and details of the attached files, for the record page. */
+async function displayHelpers(q: Queryable, m: ModuleDef, out: Values): Promise<{ usuarios: Record<string, string>; adjuntos: Record<string, { name: string; size: number; type: string }> }> {
+  const userIds = [...new Set(['created_by', 'updated_by', 'enviado_by', 'validado_by', 'devuelto_by'].map((k) => out[k]).filter((x): x is string => typeof x === 'string'))];
+  const usuarios: Record<string, string> = {};
+  if (userIds.length)
+    for (const u of await q.query<{ id: string; username: string; nombre: string | null }>('select id, username, nombre from app_user where id = any($1::uuid[])', [userIds]))
+      usuarios[u.id] = u.nombre ? `${u.nombre} (${u.username})` : u.username;
+  const fileIds = m.fields.filter((f) => f.type === 'archivo').flatMap((f) => (Array.isArray(out[f.key]) ? (out[f.key] as string[]) : []));
+  const adjuntos: Record<string, { name: string; size: number; type: string }> = {};
+  if (fileIds.length)
+    for (const f of await q.query<{ id: string; name: string; size: number; type: string }>('select id, name, size, type from attachment where id = any($1::uuid[])', [fileIds]))
+      adjuntos[f.id] = { name: f.name, size: f.size, type: f.type };
+  return { usuarios, adjuntos };
 }

@@ -13,7 +13,8 @@ import { computeAll, type IndicatorOut } from '../indicators/compute.js';
 import { INDICATORS } from '../indicators/definitions.js';
 import { ProgramaService } from '../programa/service.js';
 import type { Query } from '../records/filters.js';
-import { crosstab, type StatsResult } from '../stats/crosstab.js';
+import { crosstab, statsAccess, type StatsResult } from '../stats/crosstab.js';
+import { CONDICIONES, computeLegal, LEGAL_TABLES } from '../stats/legal.js';
 import { barChart, lineChart } from './charts.js';
 import type { SnapshotRow } from './snapshot.js';
 
@@ -83,32 +84,6 @@ export const MODULE_TABLES: TableSpec[] = [
   { titulo: 'Personal de las unidades por nivel y sexo', module: 'unidades_especializadas', query: { rows: 'nivel', cols: '_medida', sum: 'personal_mujeres,personal_hombres,personal_otro_ne' } },
   { titulo: 'Operativos por tipo y mes', module: 'operativos_rescate', query: { rows: 'mes', cols: 'tipo_operativo' }, chart: true },
   { titulo: 'Personas rescatadas por sexo y entidad', module: 'operativos_rescate', query: { rows: 'entidad_federativa', cols: '_medida', sum: 'rescatadas_mujeres,rescatadas_hombres,rescatadas_otro_ne' } },
-];
-
-/** The art. 88 fr. VIII tables (spec §4.1) over module 9, victims (condicion = VICTIMA). */
-export const LEGAL_TABLES: (TableSpec & { id: string })[] = [
-  { id: 'T-01', titulo: 'Número de víctimas por sexo y edad', module: 'victimas', query: { rows: 'grupo_edad', cols: 'sexo' }, chart: true },
-  { id: 'T-02', titulo: 'Víctimas por estado civil', module: 'victimas', query: { rows: 'estado_civil', cols: 'sexo' } },
-  { id: 'T-03', titulo: 'Víctimas por nacionalidad', module: 'victimas', query: { rows: 'nacionalidad', cols: 'sexo' } },
-  { id: 'T-04', titulo: 'Víctimas de origen mexicano por entidad de origen', module: 'victimas', query: { rows: 'entidad_origen', cols: 'sexo', 'f.pais_origen': 'MEX' } },
-  { id: 'T-04', titulo: 'Víctimas de origen extranjero por país de origen', module: 'victimas', query: { rows: 'pais_origen', cols: 'sexo' } },
-  { id: 'T-05', titulo: 'Víctimas por forma de reclutamiento', module: 'victimas', query: { rows: 'formas_reclutamiento', cols: 'sexo' } },
-  { id: 'T-05', titulo: 'Víctimas por medio de contacto', module: 'victimas', query: { rows: 'medios_contacto', cols: 'sexo' } },
-  { id: 'T-06', titulo: 'Víctimas por modalidad de victimización', module: 'victimas', query: { rows: 'modalidades', cols: 'sexo' }, chart: true },
-  { id: 'T-07', titulo: 'Víctimas por país de destino', module: 'victimas', query: { rows: 'pais_destino', cols: 'sexo' } },
-  { id: 'T-07', titulo: 'Víctimas por espacio de explotación', module: 'victimas', query: { rows: 'espacios_explotacion', cols: 'sexo' } },
-  { id: 'T-08', titulo: 'Víctimas por calidad migratoria', module: 'victimas', query: { rows: 'calidad_migratoria', cols: 'sexo' } },
-  { id: 'T-09', titulo: 'Rutas: entidad de captación (víctimas captadas en México)', module: 'victimas', query: { rows: 'entidad_captacion', cols: 'sexo', 'f.pais_captacion': 'MEX' } },
-  { id: 'T-09', titulo: 'Rutas: entidad de destino (destino en México)', module: 'victimas', query: { rows: 'entidad_destino', cols: 'sexo', 'f.pais_destino': 'MEX' } },
-  { id: 'T-10', titulo: 'Métodos de transportación', module: 'victimas', query: { rows: 'medios_transporte', cols: 'sexo' } },
-  { id: 'T-11', titulo: 'Tránsito fronterizo internacional por tipo', module: 'victimas', query: { rows: 'tipo_transito_fronterizo', cols: 'sexo', 'f.cruce_fronterizo': 'SI' } },
-  { id: 'T-12', titulo: 'Medios comisivos', module: 'victimas', query: { rows: 'medios_comisivos', cols: 'sexo' } },
-  { id: 'T-12', titulo: 'Vínculo con la persona tratante', module: 'victimas', query: { rows: 'vinculo_tratante', cols: 'sexo' } },
-  { id: 'T-13', titulo: 'Atenciones provistas', module: 'victimas', query: { rows: 'servicios', cols: 'sexo' } },
-  { id: 'T-13', titulo: 'Estatus de la atención', module: 'victimas', query: { rows: 'estatus_atencion', cols: 'sexo' } },
-  { id: 'T-13', titulo: 'Reparación integral', module: 'victimas', query: { rows: 'reparacion_integral', cols: 'sexo' } },
-  { id: 'T-14', titulo: 'Vulnerabilidad: escolaridad', module: 'victimas', query: { rows: 'escolaridad', cols: 'sexo' } },
-  { id: 'T-14', titulo: 'Vulnerabilidad: discapacidad', module: 'victimas', query: { rows: 'discapacidad', cols: 'sexo' } },
 ];
 
 const DERIVED_LABELS: Record<string, string> = {
@@ -223,7 +198,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   const inPeriod = async (m: string) =>
     (await sctx.readDb.query<{ n: number }>(`select count(*)::int as n from m_${m} r where r.fecha_principal between $1::date and $2::date`, [period.desde, period.hasta]))[0].n;
   let done = 0;
-  const totalSpecs = MODULE_TABLES.length + LEGAL_TABLES.length;
+  const totalSpecs = MODULE_TABLES.length + LEGAL_TABLES.length * CONDICIONES.length;
   for (const area of AREAS) {
     blocks.push({ kind: 'pagebreak' });
     blocks.push({ kind: 'heading', level: 1, text: area.titulo });
@@ -241,17 +216,55 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
     }
   }
 
-  // ---- art. 88 legal tables ----
+  // ---- art. 88 legal tables (the statistics engine's own declarations, src/server/stats/legal.ts) ----
   blocks.push({ kind: 'pagebreak' });
   blocks.push({ kind: 'heading', level: 1, text: 'Estadísticas del artículo 88 fracción VIII de la Ley General' });
   blocks.push({
     kind: 'paragraph',
-    text: `Desagregaciones que exige la Ley General sobre las víctimas (módulo 9, condición «víctima», fecha de identificación en el periodo), con control de divulgación (cifras de 1 a ${T - 1} como «<${T}»).`,
+    text: `Desagregaciones que exige la Ley General (módulo 9, fecha de identificación en el periodo), para víctimas y, aparte, para posibles víctimas; las personas ofendidas tienen su propio resumen. Control de divulgación: cifras de 1 a ${T - 1} como «<${T}», con supresión complementaria. Las tablas por municipio se consultan en el sistema: solo se publican cuando todas sus celdas son de ${T} o más.`,
   });
-  for (const spec of LEGAL_TABLES) {
-    await runTable({ ...spec, query: { ...spec.query, 'f.condicion': 'VICTIMA' } }, spec.id);
-    done++;
-    await progress(22 + Math.round((done / totalSpecs) * 38), `Tablas del art. 88: ${spec.id}`);
+  const legalQuery: Query = { from: period.desde, to: period.hasta, publicacion: '1' };
+  const access = statsAccess(actor, legalQuery);
+  const victimas = getModule('victimas')!;
+  for (const cond of CONDICIONES) {
+    blocks.push({ kind: 'heading', level: 2, text: cond.label });
+    for (const t of LEGAL_TABLES) {
+      if (t.condicion && cond.code !== 'VICTIMA') continue;
+      const res = await computeLegal(sctx, t, cond.code, legalQuery, access);
+      for (const part of res.parts) {
+        if (part.geo === 'municipio') continue;
+        nCuadro++;
+        const query: Query = { ...legalQuery, condicion: res.condicion };
+        const figure: Figure = {
+          id: `Cuadro ${nCuadro}`,
+          titulo: `${t.id}. ${t.title} — ${part.title} (${res.condicionLabel.toLowerCase()})`,
+          filtros: `registros validados; condición ${res.condicion}; fecha de identificación del ${period.desde} al ${period.hasta}`,
+          consulta: `/api/v1/stats/legal/${t.id}?${new URLSearchParams(query as Record<string, string>).toString()} (parte ${part.key}) sobre la ${snapRef}`,
+        };
+        const { key: _k, title: _t, chart: _c, geo: _g, stateField: _s, ...result } = part;
+        void _k, _t, _c, _g, _s;
+        data.tablas.push({ figura: figure.id, module: 'victimas', query: { legal: t.id, parte: part.key, ...query }, result });
+        const tb = tableRows(victimas, result);
+        const notes = [...result.notes];
+        if (result.records !== null && result.records !== result.total) notes.unshift(`Personas distintas: ${fmt(result.records)}.`);
+        blocks.push({ kind: 'table', figure, head: tb.head, rows: tb.rows, notes });
+        if (cond.code === 'VICTIMA' && (t.id === 'T-01' || t.id === 'T-06') && part.key === 'a' && result.cells.length) {
+          const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
+          const colCodes = result.order?.cols ?? Object.keys(result.colTotals);
+          const num = (v: unknown) => (typeof v === 'number' ? v : null);
+          const ch = barChart({
+            title: figure.titulo,
+            categories: rowCodes.map((r) => result.labels?.rows[r] ?? r),
+            series: result.cols ? colCodes.map((c) => ({ name: result.labels?.cols[c] ?? c, data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) })) : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }],
+            stacked: !!result.cols,
+          });
+          nGrafica++;
+          blocks.push({ kind: 'chart', figure: { id: `Gráfica ${nGrafica}`, titulo: figure.titulo, filtros: figure.filtros, consulta: `Datos del ${figure.id} (las cifras protegidas «<${T}» no se grafican)` }, ...ch });
+        }
+      }
+      done++;
+      await progress(22 + Math.min(38, Math.round((done / totalSpecs) * 38)), `Tablas del art. 88: ${t.id}`);
+    }
   }
 
   // ---- Programa Nacional: indicators and alignment ----
@@ -387,7 +400,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
     kind: 'paragraph',
     text: `Todas las cifras se calcularon sobre la instantánea ${snap.id} (huella SHA-256 ${snap.sha256}). Registros por módulo en la instantánea (validados, fecha principal hasta el corte): ${Object.entries(snap.conteos)
       .map(([k, n]) => `${getModule(k)?.name ?? k} ${fmt(n)}`)
-      .join('; ')}. Las consultas /api/v1/stats/… reproducen cada cuadro; sobre la misma instantánea: /api/v1/reports/snapshots/${snap.id}/stats/<módulo>?… con los mismos parámetros.`,
+      .join('; ')}. Las consultas /api/v1/stats/… reproducen cada cuadro; sobre la misma instantánea: /api/v1/reports/snapshots/${snap.id}/stats/<módulo>?… con los mismos parámetros (tabulados legales: /api/v1/reports/snapshots/${snap.id}/legal/<tabla>?…).`,
     small: true,
   });
   const figs = blocks.filter((b): b is Extract<Block, { figure: Figure }> => b.kind === 'table' || b.kind === 'chart').map((b) => b.figure);

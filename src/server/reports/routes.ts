@@ -5,6 +5,7 @@ import { badRequest } from '../http/errors.js';
 import { getModule } from '../../modules/index.js';
 import type { Query } from '../records/filters.js';
 import { crosstab } from '../stats/crosstab.js';
+import { legalFor } from '../stats/legal.js';
 import { generateAnnual, getJob, jobFile, mustGenerate, startJob } from './service.js';
 import { createSnapshot, getSnapshot, listSnapshots, withSnapshot } from './snapshot.js';
 import { writeAudit } from '../audit/audit.js';
@@ -102,6 +103,14 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
       const m = getModule(req.params.module);
       if (!m) throw badRequest(`El módulo «${req.params.module}» no existe.`, [{ field: 'module', message: 'Módulo desconocido.' }]);
       return withSnapshot(ctx, req.params.id, (sctx) => crosstab(sctx, req.actor!, m, req.query));
+    },
+  );
+  app.get<{ Params: { id: string; tabla: string }; Querystring: Query }>(
+    '/api/v1/reports/snapshots/:id/legal/:tabla',
+    { schema: { tags, summary: 'Tabulado legal (T-01 … T-14) sobre una instantánea (mismos parámetros que /api/v1/stats/legal/:id)' } },
+    async (req) => {
+      mustGenerate(req.actor!);
+      return withSnapshot(ctx, req.params.id, (sctx) => legalFor(sctx, req.actor!, req.params.tabla, req.query));
     },
   );
 }

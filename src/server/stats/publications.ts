@@ -97,7 +97,8 @@ export async function listPublished(ctx: Ctx): Promise<Publicacion[]> {
   const rows = await ctx.db.query<Record<string, unknown>>(
     `select distinct on (periodo) ${COLS} from publicacion order by periodo desc, version desc`,
   );
-  return rows.map(rowOut).sort((x, y) => (x.desde < y.desde ? 1 : x.desde > y.desde ? -1 : (x.trimestre ?? 0) - (y.trimestre ?? 0)));
+  // Newest year first; in a year, the annual publication, then its quarters in order.
+  return rows.map(rowOut).sort((x, y) => y.anio - x.anio || (x.trimestre ?? 0) - (y.trimestre ?? 0));
 }
 
 export async function getPublished(ctx: Ctx, periodo: string): Promise<PublicacionCompleta> {

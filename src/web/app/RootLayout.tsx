@@ -122,6 +122,7 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
       {user.role === 'administrador' && (
         <Box mt="sm">
           <NavLinkRouter to="/administracion" label="Administración (cuentas e instituciones)" active={pathname === '/administracion'} onClick={onNavigate} />
+          <NavLinkRouter to="/administracion/catalogos" label="Catálogos" active={pathname === '/administracion/catalogos'} onClick={onNavigate} />
         </Box>
       )}
     </nav>

@@ -76,6 +76,12 @@ const adminRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/admin/AdminPage'), 'AdminPage'),
 });
 
+const catalogAdminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/administracion/catalogos',
+  component: lazyRouteComponent(() => import('../features/catalogs/CatalogAdminPage'), 'CatalogAdminPage'),
+});
+
 // Programa Nacional, indicators, commitments, compliance and the annual report (features/programa).
 const programaRoute = createRoute({ getParentRoute: () => rootRoute, path: '/programa', component: lazyRouteComponent(() => import('../features/programa/ProgramaPage'), 'ProgramaPage') });
 const indicadoresRoute = createRoute({ getParentRoute: () => rootRoute, path: '/indicadores', component: lazyRouteComponent(() => import('../features/programa/IndicadoresPage'), 'IndicadoresPage') });
@@ -83,7 +89,7 @@ const acuerdosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/acu
 const cumplimientoRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cumplimiento', component: lazyRouteComponent(() => import('../features/programa/CumplimientoPage'), 'CumplimientoPage') });
 const informeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/informe-anual', component: lazyRouteComponent(() => import('../features/programa/InformePage'), 'InformePage') });
 
-const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
+const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 
 export const router = createRouter({
   routeTree,

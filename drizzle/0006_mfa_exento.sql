@@ -1,0 +1,1 @@
+ALTER TABLE "app_user" ADD COLUMN "mfa_exento" boolean DEFAULT false NOT NULL;
