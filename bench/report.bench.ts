@@ -84,6 +84,7 @@ const started = Date.now();
 const res = await generateAnnual(ctx, actor, { anio: 2024, nuevoCorte: true }, (_pct, etapa) => {
   const coarse = etapa.startsWith('Tablas') ? 'Tablas' : etapa;
   if (coarse !== stage) {
+    if (process.env.BENCH_VERBOSE) console.log(`  … ${stage}: ${((Date.now() - last) / 1000).toFixed(2)} s`);
     marks.push([stage, Date.now() - last]);
     last = Date.now();
     stage = coarse;

@@ -11,6 +11,7 @@ import { HELP as DUPLICADOS_HELP, duplicadosCommand } from './server/duplicates/
 import { IMPORT_HELP, importRecordsCommand } from './server/imports/commands.js';
 import { EXPORT_HELP, exportCommand } from './server/exports/commands.js';
 import { REPORT_HELP, reportCommand } from './server/reports/commands.js';
+import { DEMO_HELP, demoCommand } from './server/demo/commands.js';
 
 const HELP: Record<string, string> = {
   migrate: 'migrate                         Aplica las migraciones y carga catálogos e instituciones.',
@@ -20,6 +21,7 @@ const HELP: Record<string, string> = {
   ...REPORT_HELP,
   ...BACKUP_HELP,
   ...DUPLICADOS_HELP,
+  ...DEMO_HELP,
 };
 
 function usage(cmd?: string): string {
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(config, rest);
     case 'report':
       return reportCommand(config, rest);
+    case 'demo':
+      return demoCommand(config, rest);
     case 'migrate':
       // Always migrates, even with SINTRA_MIGRATE_AT_START=0 (that setting is for the app's start).
       await withContext(

@@ -227,6 +227,11 @@ export function checkProtected(pub: PublishedTable & { records?: unknown }, exac
   }
   const leaks = recovered(pub, isHidden).filter((x) => exactOf(exact, x.entry) < T);
   expect(leaks, `${label}: cifras pequeñas deducibles`).toEqual([]);
+  // The server promises more than "not exactly": every small hidden entry keeps at least three possible
+  // values (two when T ≤ 3), so "<5" cannot be narrowed to "1 or 2".
+  const width = Math.max(1, Math.min(2, T - 2));
+  const narrow = [...ranges].filter(([entry, r]) => exactOf(exact, entry) < T && Math.floor(r.max + 1e-7) - Math.ceil(r.min - 1e-7) < width);
+  expect(narrow.map(([e, r]) => `${e} ∈ [${r.min}, ${r.max}]`), `${label}: rangos demasiado estrechos`).toEqual([]);
   return { hidden: ranges.size };
 }
 

@@ -145,13 +145,20 @@ describe.each(dbKinds())('autenticación (%s)', (kind) => {
     expect(json(r).code).toBe('mfa_required');
   });
 
-  it('the helper enrols the administrator the same way (mandatory for administrador)', async () => {
+  it('the first administrator provisioned by SINTRA_ADMIN_PASSWORD is exempt from MFA; another administrador must enrol', async () => {
     const cookie = await login(env.app);
-    expect(totpOf(env.app, 'admin')?.secret).toMatch(/^[A-Z2-7]+$/);
+    expect(totpOf(env.app, 'admin')).toBeFalsy();
     const me = json(await get('/api/v1/auth/me', cookie));
     expect(me.user.role).toBe('administrador');
     expect(me.mfaEnrollmentRequired).toBe(false);
-    expect(me.user.mfaEnabled).toBe(true);
+    const row = (await env.ctx.db.query<{ mfa_exento: boolean }>(`select mfa_exento from app_user where username = 'admin'`))[0];
+    expect(row.mfa_exento).toBe(true);
+    await createUser(env.ctx, { username: 'admin_dos', role: 'administrador', institucion_id: 'SEGOB', password: PW });
+    const r = await post('/api/v1/auth/login', { username: 'admin_dos', password: PW }, {}, freshIp());
+    expect(r.statusCode).toBe(200);
+    expect(json(r).mfaEnrollmentRequired).toBe(true);
+    // Until enrolled, only /auth/* answers.
+    expect((await get('/api/v1/modules', cookieOf(r))).statusCode).toBe(403);
   });
 
   it('ends a session idle for 30 minutes, and any session 12 hours after sign-in; /auth/me tells when', async () => {

@@ -112,7 +112,12 @@ function mutationArb(m: ModuleDef): fc.Arbitrary<Mutation> {
   const unknown = fc
     .oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'nombre', 'curp', 'campo inexistente', '../../x', '😀'), fc.stringMatching(/^[a-z_]{1,20}$/))
     .filter((k) => !known.has(k))
-    .chain((k) => fc.anything({ maxDepth: 2 }).map((v) => ({ patch: { [k]: v }, expect: [k] })));
+    .chain((k) =>
+      fc
+        .anything({ maxDepth: 2 })
+        .filter((v) => v !== undefined) // an undefined value is not sent at all
+        .map((v) => ({ patch: { [k]: v }, expect: [k] })),
+    );
   return fc.array(fc.oneof({ weight: 4, arbitrary: wrong }, { weight: 1, arbitrary: unknown }), { minLength: 1, maxLength: 4 }).map((ms) => {
     const patch: Record<string, unknown> = {};
     const keys: string[] = [];
@@ -147,16 +152,27 @@ const hasNul = (v: unknown): boolean => JSON.stringify(v ?? null).includes('\\u0
  * Every wrong key is named. A NUL character is refused before anything else is looked at: then the answer
  * names the keys holding one (and only keys that were sent wrong).
  */
-function namesFields(body: { errors?: { field: string; message: string }[] }, mut: Mutation, what: string) {
+function namesFields(m: ModuleDef, body: { errors?: { field: string; message: string }[] }, mut: Mutation, what: string) {
   const errors = body.errors ?? [];
   const fields = errors.map((e) => e.field);
-  expect(fields.length, what).toBeGreaterThan(0);
+  // Fastify's JSON parser refuses prototype-polluting keys outright (a Spanish 400 without a field list).
+  // Whatever else the body has wrong: a prototype-polluting key anywhere stops the parse first.
+  if ([...mut.expect, ...Object.keys(mut.patch)].some((k) => k === '__proto__' || k === 'constructor') && !errors.length) {
+    expect(body as { detail?: string }, what).toHaveProperty('detail');
+    return;
+  }
   const nulKeys = mut.expect.filter((k) => hasNul(mut.patch[k]));
-  if (nulKeys.length && errors.every((e) => e.message.includes('carácter nulo'))) {
+  if (nulKeys.length && errors.length && errors.every((e) => e.message.includes('carácter nulo'))) {
     for (const f of fields) expect(nulKeys.some((k) => f === k || f.startsWith(`${k}.`) || f.startsWith(`${k}[`)), what).toBe(true);
     return;
   }
-  for (const k of mut.expect) expect(fields, what).toContain(k);
+  expect(fields.length, what).toBeGreaterThan(0);
+  for (const k of mut.expect) {
+    // A computed total cannot be checked when one of its parts is itself wrong (that part is named).
+    const total = m.fields.find((f) => f.key === k)?.sumOf;
+    if (total && total.some((p) => mut.expect.includes(p))) continue;
+    expect(fields, what).toContain(k);
+  }
 }
 
 function withPatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
@@ -210,8 +226,8 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
         const what = `${m.key} ${JSON.stringify(mut.patch).slice(0, 300)} → ${r.statusCode} ${r.body.slice(0, 400)}`;
         expect(r.statusCode, what).toBe(400);
         assertSpanishProblem(r.statusCode, body, what);
-        namesFields(body, mut, what);
-        for (const e of body.errors as { message: string }[]) expect(e.message, what).not.toMatch(ENGLISH);
+        namesFields(m, body, mut, what);
+        for (const e of (body.errors ?? []) as { message: string }[]) expect(e.message, what).not.toMatch(ENGLISH);
         expect(await snapshot(m), what).toEqual(before);
       }),
       { numRuns: RUNS * 2, seed: SEED },
@@ -236,7 +252,7 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
         const what = `${m.key} ${JSON.stringify(mut.patch).slice(0, 300)} → ${r.statusCode} ${r.body.slice(0, 400)}`;
         expect(r.statusCode, what).toBe(400);
         assertSpanishProblem(r.statusCode, body, what);
-        namesFields(body, mut, what);
+        namesFields(m, body, mut, what);
         expect(await snapshot(m), what).toEqual(before);
         expect(await rowOf(), what).toBe(original);
       }),

@@ -176,5 +176,5 @@ describe.each(dbKinds())('annual report (%s)', (kind) => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('anio');
     expect((await c.get('/api/v1/reports/annual?anio=2024&snapshot=00000000-0000-0000-0000-000000000000')).status).toBe(404);
-  }, 300_000);
+  }, 600_000);
 });

@@ -11,7 +11,7 @@ import { tableName } from '../db/schema.js';
 import { badRequest, forbidden, type HttpError } from '../http/errors.js';
 import { dbScope } from '../records/scope.js';
 import { moduleOr404, RecordService } from '../records/service.js';
-import { AUDIT_ACTIONS, writeAudit } from './audit.js';
+import { AUDIT_ACTIONS, verifyChain, writeAudit } from './audit.js';
 
 export function canReadAudit(a: Actor): boolean {
   return a.role === 'auditor' || a.role === 'administrador';
@@ -235,6 +235,14 @@ export async function auditRoutes(app: FastifyInstance, ctx: Ctx) {
       return { items: pg.rows.map((x) => toItem(x, folios, true)), nextCursor: pg.nextCursor, total: pg.total };
     },
   );
+
+  r.get('/api/v1/audit/verify', { schema: { tags: ['auditoría'], summary: 'Recalcula la cadena de la bitácora y nombra la primera entrada alterada o eliminada' } }, async (req) => {
+    const a = req.actor!;
+    if (!canReadAudit(a)) throw forbidden('Solo el personal auditor y la administración consultan la bitácora.');
+    const r = await verifyChain(ctx.db);
+    await ctx.db.tx((q) => writeAudit(q, a, { action: 'consultar_bitacora', detail: { verificacion: r.ok ? 'integra' : 'alterada', entradas: r.entries, problema: r.problem?.id } }));
+    return r;
+  });
 
   r.get('/api/v1/audit/actions', { schema: { tags: ['auditoría'], summary: 'Acciones que registra la bitácora' } }, async (req) => {
     if (!canReadAudit(req.actor!)) throw forbidden('Solo el personal auditor y la administración consultan la bitácora.');

@@ -15,6 +15,8 @@ export async function catalogAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   const editable = (name: string) => {
+    const territory = ctx.baseCatalogs.territory.find((c) => c.name === name);
+    if (territory) throw forbidden(`«${territory.title}» es un catálogo oficial: solo cambia cargando una nueva edición de su fuente.`);
     const def = ctx.baseCatalogs.spec.find((c) => c.name === name);
     if (!def || name === 'institucion') throw new HttpError('not_found', `El catálogo «${name}» no existe o no se administra aquí (instituciones: /api/v1/institutions).`);
     if (def.official) throw forbidden(`«${def.title}» es un catálogo oficial: solo cambia cargando una nueva edición de su fuente.`);
@@ -69,6 +71,10 @@ export async function catalogAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       editable(name);
       const before = ctx.catalogs.item(name, req.params.code);
       if (!before) throw new HttpError('not_found', `La clave «${req.params.code}» no existe en el catálogo.`);
+      // Official values inside an editable catalog (Ley de Migración art. 52, INALI) change only with their source.
+      if (before.official === true) throw forbidden(`«${before.label}» es un valor oficial del catálogo: solo cambia cargando una nueva edición de su fuente.`);
+      if (req.body.validTo && before.validFrom && req.body.validTo < before.validFrom)
+        throw badRequest('«validTo» no puede ser anterior a «validFrom».', [{ field: 'validTo', message: 'La fecha de baja no puede ser anterior al inicio de su vigencia.' }]);
       await ctx.db.tx(async (q) => {
         if (req.body.label !== undefined) await q.query('update catalogo set etiqueta = $3 where nombre = $1 and codigo = $2', [name, req.params.code, req.body.label.trim()]);
         if (req.body.validTo !== undefined) await q.query('update catalogo set vigente_hasta = $3 where nombre = $1 and codigo = $2', [name, req.params.code, req.body.validTo]);

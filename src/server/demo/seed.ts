@@ -10,7 +10,6 @@ import type { Actor, Role } from '../auth/actor.js';
 import { ST_INSTITUTION } from '../bootstrap.js';
 import type { Ctx } from '../context.js';
 import { tableName } from '../db/schema.js';
-import { HttpError } from '../http/errors.js';
 import { importSesnsp, SESNSP_DEFAULT_FILE } from '../incidencia/sesnsp.js';
 import { RecordService } from '../records/service.js';
 
@@ -221,10 +220,23 @@ export async function seedDemo(ctx: Ctx, opts: { records?: number; seed?: number
       victim = sample();
       inst = insts.get(`E${victim.entidad}-${f.helpers.arrayElement(['FGE', 'FGE', 'CEEAV', 'DIF'])}`)!;
     } else inst = insts.get(f.helpers.arrayElement([...FEDERAL_REPORTERS.filter((c) => insts.has(c)), ...stateCodes.filter(() => f.datatype.boolean(0.15))]))!;
-    const actor = await enlaceOf(inst.codigo);
-    const baseBody = adapt(m, inst, seq);
-    const varied = await vary(ctx, f, m, baseBody, inst, actor, seq, victim);
-    const rec = await createValid(svc, actor, m, baseBody, varied);
+    const capture = async (where: Inst) => {
+      const actor = await enlaceOf(where.codigo);
+      const baseBody = adapt(m, where, seq);
+      const files = await attachFiles(ctx, m, baseBody, where, actor, seq);
+      const { varied, safe } = vary(ctx, f, m, baseBody, victim);
+      try {
+        return { actor, rec: await createValid(ctx, svc, actor, m, baseBody, varied, safe) };
+      } catch (e) {
+        await ctx.db.query('delete from attachment where id = any($1::uuid[])', [files]);
+        throw e;
+      }
+    };
+    // Some choices of the examples are federal only (e.g. the Comisión Intersecretarial's organs).
+    const { actor, rec } = await capture(inst).catch((e) => {
+      if (inst.ambito === 'FEDERAL' || victim) throw e;
+      return capture(insts.get(ST_INSTITUTION)!);
+    });
     const id = rec.id as string;
     const estatus = f.helpers.weightedArrayElement([
       { value: 'borrador', weight: 2 },
@@ -249,6 +261,23 @@ export async function seedDemo(ctx: Ctx, opts: { records?: number; seed?: number
   return { institutions: created, users: users.map(({ id: _id, ...u }) => u), records: counts, password: DEMO_PASSWORD };
 }
 
+/** A PDF for each attachment field (required ones need it to be sent), stored as the upload route stores it. */
+async function attachFiles(ctx: Ctx, m: ModuleDef, body: Values, inst: Inst, actor: Actor, seq: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const fd of m.fields) {
+    if (fd.type !== 'archivo') continue;
+    const name = `${fd.key}-${m.key}-${seq}.pdf`;
+    const data = pdf(`SINTRA Capacitacion - ${m.name} - ${fd.label} - ${seq}`);
+    const rows = await ctx.db.query<{ id: string }>(
+      `insert into attachment (name, size, type, kind, sha256, data, field, institucion_id, created_by) values ($1, $2, 'application/pdf', 'pdf', $3, $4, $5, $6, $7) returning id`,
+      [name, data.length, crypto.createHash('sha256').update(data).digest('hex'), data, fd.key, inst.codigo, actor.id],
+    );
+    body[fd.key] = [rows[0].id];
+    ids.push(rows[0].id);
+  }
+  return ids;
+}
+
 /** The module's example, moved to the registering institution (the fallback that always passes). */
 function adapt(m: ModuleDef, inst: Inst, seq: number): Values {
   const body = structuredClone(m.example) as Values;
@@ -256,26 +285,17 @@ function adapt(m: ModuleDef, inst: Inst, seq: number): Values {
   body.ambito = inst.ambito;
   body.entidad_federativa = inst.entidad;
   body.municipio = null;
-  if (m.key === 'victimas') {
-    body.folio_persona = `CAP-${String(seq).padStart(5, '0')}`;
-    body.canalizada_a = ((body.canalizada_a as string[]) ?? []).filter((x) => x !== inst.codigo);
-  }
+  if (m.key === 'victimas') body.folio_persona = `CAP-${String(seq).padStart(5, '0')}`;
+  // Lists of other institutions (canalizada_a, participantes…) never include the registering one.
+  for (const fd of m.fields) if (fd.catalog === 'institucion' && Array.isArray(body[fd.key])) body[fd.key] = (body[fd.key] as string[]).filter((x) => x !== inst.codigo);
   if (m.key === 'unidades_especializadas') body.nombre_unidad = `${String(body.nombre_unidad)} — oficina ${seq}`;
   return body;
 }
 
 /** Realistic variation of the base: another period (dates moved with it), other catalog choices, names, counts. */
-async function vary(
-  ctx: Ctx,
-  f: Faker,
-  m: ModuleDef,
-  baseBody: Values,
-  inst: Inst,
-  actor: Actor,
-  seq: number,
-  victim: { entidad: string; sexo: string; grupo: string } | null,
-): Promise<Values> {
+function vary(ctx: Ctx, f: Faker, m: ModuleDef, baseBody: Values, victim: { entidad: string; sexo: string; grupo: string } | null): { varied: Values; safe: Values } {
   const v = structuredClone(baseBody) as Values;
+  const safe: Values = {};
   const anio = f.number.int({ min: 2023, max: 2025 });
   const tri = f.number.int({ min: 1, max: 4 });
   const shift = (anio - Number(m.example.periodo_anio)) * 12 + (tri - Number(m.example.periodo_trimestre)) * 3;
@@ -285,23 +305,16 @@ async function vary(
     const cur = v[fd.key];
     if (fd.type === 'fecha' && typeof cur === 'string') v[fd.key] = addMonths(cur, shift);
     // Other choices in single-value catalogs that no rule conditions (a broken rule reverts the field).
-    else if (fd.type === 'catalogo' && typeof cur === 'string' && fd.catalog && !ctx.catalogs.isReference(fd.catalog) && f.datatype.boolean(0.5)) {
+    else if (!victim && fd.type === 'catalogo' && typeof cur === 'string' && fd.catalog && !ctx.catalogs.isReference(fd.catalog) && f.datatype.boolean(0.5)) {
       const items = (ctx.catalogs.get(fd.catalog)?.items ?? []).filter((i) => !['NE', 'OTRO', 'OTRA'].includes(i.code));
       if (items.length) v[fd.key] = f.helpers.arrayElement(items).code;
     } else if (fd.type === 'entero' && typeof cur === 'number' && cur > 0 && !/total|numero_sesion|anio|duracion/.test(fd.key) && f.datatype.boolean(0.5))
       v[fd.key] = Math.max(0, Math.round(cur * f.number.float({ min: 0.5, max: 1.8 })));
-    else if (fd.type === 'archivo') {
-      const name = `${m.key}-${seq}.pdf`;
-      const data = pdf(`SINTRA Capacitacion - ${m.name} - documento ${seq}`);
-      const rows = await ctx.db.query<{ id: string }>(
-        `insert into attachment (name, size, type, kind, sha256, data, field, institucion_id, created_by) values ($1, $2, 'application/pdf', 'pdf', $3, $4, $5, $6, $7) returning id`,
-        [name, data.length, crypto.createHash('sha256').update(data).digest('hex'), data, fd.key, inst.codigo, actor.id],
-      );
-      v[fd.key] = [rows[0].id];
-    }
   }
+  // Totals are the sum of their parts (computed by the server when left empty).
+  for (const fd of m.fields) if (fd.sumOf) v[fd.key] = null;
   if (typeof v.sede === 'string') v.sede = `${f.company.name()}, ${f.location.city()}`;
-  if (m.key === 'operativos_rescate') v.folio_operativo = `OP-${anio}-${String(seq).padStart(3, '0')}`;
+  if (m.key === 'operativos_rescate') v.folio_operativo = `OP-${anio}-${String(f.number.int({ min: 1, max: 999 })).padStart(3, '0')}`;
   if (victim) {
     const e = victim.entidad;
     v.sexo = victim.sexo === 'MUJER' || victim.sexo === 'HOMBRE' ? victim.sexo : 'NE';
@@ -325,24 +338,30 @@ async function vary(
     v.municipio_origen = muns.length ? f.helpers.arrayElement(muns).code : null;
     v.municipio_destino = muns.length ? f.helpers.arrayElement(muns).code : null;
     v.entidades_transito = [];
+    for (const k of ['sexo', 'identidad_genero', 'edad', 'grupo_edad', 'escolaridad', 'acompanamiento_nna', 'estado_civil', 'entidad_origen', 'entidad_captacion', 'entidad_destino', 'municipio_origen', 'municipio_destino', 'entidades_transito'])
+      safe[k] = v[k];
   }
-  return v;
+  for (const fd of m.fields) if (fd.type === 'fecha' || fd.sumOf || ['sede', 'folio_operativo'].includes(fd.key)) safe[fd.key] = v[fd.key];
+  safe.periodo_anio = v.periodo_anio;
+  safe.periodo_trimestre = v.periodo_trimestre;
+  return { varied: v, safe };
 }
 
 /** Creates the varied record; each field a rule rejects goes back to the base value, at worst the whole base. */
-async function createValid(svc: RecordService, a: Actor, m: ModuleDef, baseBody: Values, varied: Values): Promise<Values> {
+async function createValid(ctx: Ctx, svc: RecordService, a: Actor, m: ModuleDef, baseBody: Values, varied: Values, safe: Values): Promise<Values> {
   let body = varied;
-  for (let attempt = 0; attempt < 6; attempt++) {
-    try {
-      return await svc.create(a, m.key, body);
-    } catch (e) {
-      if (!(e instanceof HttpError) || !e.errors?.length) throw e;
-      if (attempt === 4) body = baseBody;
-      else {
-        body = { ...body };
-        for (const err of e.errors) body[err.field] = baseBody[err.field];
-      }
-    }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    // Errors and pending items alike: every demo record must be ready to be sent.
+    const c = await ctx.db.tx((q) => svc.check(q, a, m, body, null));
+    const issues = [...c.errors, ...c.pending];
+    if (!issues.length) return svc.create(a, m.key, body);
+    if (process.env.SINTRA_DEMO_DEBUG) console.error(m.key, attempt, issues.map((i) => `${i.field}: ${i.message}`));
+    body = { ...body };
+    for (const err of issues) body[err.field] = baseBody[err.field];
+    // A rule may name a field other than the one varied: then keep only the safe variations.
+    if (attempt === 1) body = { ...baseBody, ...safe };
+    if (attempt === 3) body = baseBody;
+    if (attempt === 4) throw new Error(`demo: «${m.key}» no es válido: ${issues.map((i) => i.message).join(" ")}`);
   }
   throw new Error(`demo: no se pudo crear un registro válido de «${m.key}»`);
 }

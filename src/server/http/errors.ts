@@ -66,12 +66,6 @@ export function errorHandler(err: FastifyError | HttpError | Error, req: Fastify
     });
     return sendProblem(reply, new HttpError('validation', 'La solicitud tiene datos inválidos.', errors));
   }
-  // The JSON parser refuses keys that could pollute prototypes: say which one, like any unknown field.
-  const forbidden = /forbidden (prototype|constructor) property/.exec(fe.message ?? '');
-  if (forbidden) {
-    const field = forbidden[1] === 'prototype' ? '__proto__' : 'constructor';
-    return sendProblem(reply, new HttpError('validation', `El campo «${field}» no se admite.`, [{ field, message: `El campo «${field}» no se admite.` }]));
-  }
   if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (fe.statusCode === 400 && fe.code?.startsWith('FST_ERR_CTP')))
     return sendProblem(reply, new HttpError('bad_request', 'El cuerpo de la solicitud no es JSON válido.'));
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, new HttpError('unsupported_type', 'Tipo de contenido no admitido.'));

@@ -20,6 +20,7 @@ export const CODE_LABEL_SEP = ' — ';
 
 export class CatalogResolver {
   private readonly cache = new Map<string, Index>();
+  private readonly answers = new Map<string, Resolved>();
   constructor(private readonly reg: CatalogRegistry) {}
 
   title(catalog: string): string {
@@ -53,6 +54,17 @@ export class CatalogResolver {
    * several items share, e.g. "Benito Juárez" in Ciudad de México and in Quintana Roo.
    */
   resolve(catalog: string, written: string, parent?: string | null): Resolved {
+    // Files repeat the same few values on thousands of rows: remember each answer.
+    const key = `${catalog}\u0000${parent ?? ''}\u0000${written}`;
+    let hit = this.answers.get(key);
+    if (!hit) {
+      hit = this.lookup(catalog, written, parent);
+      if (this.answers.size < 50_000) this.answers.set(key, hit);
+    }
+    return hit;
+  }
+
+  private lookup(catalog: string, written: string, parent?: string | null): Resolved {
     const idx = this.index(catalog);
     const s = written.trim();
     if (!idx || s === '') return { ok: false, reason: 'unknown' };

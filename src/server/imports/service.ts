@@ -135,6 +135,9 @@ export class ImportService {
       if (!(e instanceof Rollback)) throw e;
     }
     const failed = run.totalErrors > 0;
+    // A bulk load leaves the planner's statistics stale (PGlite runs no autovacuum): refresh them so lists
+    // and exports keep their index plans.
+    if (!failed && !opts.dryRun && run.imported >= 1000) await this.ctx.db.query(`analyze ${tableName(m.key)}`).catch(() => undefined);
     if (failed && !opts.dryRun) {
       // The refused attempt is recorded too (name and digest of the file, never its content).
       await this.ctx.db.tx((tx) =>

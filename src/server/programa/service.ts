@@ -243,16 +243,16 @@ export class ProgramaService {
     if (!exists.length) throw notFound(`La acción «${codigo}» no existe.`);
     const out: { module: string; id: string; folio_sintra: string; institucion_id: string; estatus: string; fecha_principal: string | null }[] = [];
     await this.ctx.readDb.tx(async (q) => {
-    for (const m of ALL_MODULE_KEYS) {
-      const scope = recordScope(a, 3, 'records', m);
-      const rows = await q.query<(typeof out)[number]>(
-        `select '${m}' as module, r.id, r.folio_sintra, r.institucion_id, r.estatus, r.fecha_principal from m_${m} r
-          where r.deleted_at is null and r.pn_acciones @> array[$1]::text[] and r.fecha_principal between $2::date and $3::date and ${scope.sql}
-          order by r.fecha_principal desc nulls last limit 500`,
-        [codigo, sel.desde ?? '2012-01-01', sel.hasta ?? '9999-12-31', ...scope.params],
-      );
-      out.push(...rows);
-    }
+      for (const m of ALL_MODULE_KEYS) {
+        const scope = recordScope(a, 3, 'records', m);
+        const rows = await q.query<(typeof out)[number]>(
+          `select '${m}' as module, r.id, r.folio_sintra, r.institucion_id, r.estatus, r.fecha_principal from m_${m} r
+            where r.deleted_at is null and r.pn_acciones @> array[$1]::text[] and r.fecha_principal between $2::date and $3::date and ${scope.sql}
+            order by r.fecha_principal desc nulls last limit 500`,
+          [codigo, sel.desde ?? '2012-01-01', sel.hasta ?? '9999-12-31', ...scope.params],
+        );
+        out.push(...rows);
+      }
     }, dbScope(a, 'records'));
     return { items: out };
   }

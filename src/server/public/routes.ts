@@ -1,6 +1,7 @@
 // GET /api/v1/public/...: the only data routes without a session (contract §4). They serve the periodic
 // publication of the legal tables: closed periods only, validated records only, always suppressed — the
 // snapshot the Secretaría Técnica published (stats/publications.ts), never a live query.
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,9 +14,16 @@ import { getPublished, listPublished } from '../stats/publications.js';
 import { formatOf, legalSheets, sendFile } from '../stats/routes.js';
 
 const tags = ['público'];
+const GEO_FILE = new URL('../../catalogs/data/geo/00ent_mexico.geojson', import.meta.url);
 
 export async function publicRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const geo = fs.readFileSync(GEO_FILE);
+
+  // The state geometry for the public page's map (INEGI, public).
+  r.get('/api/v1/public/geo/estados', { schema: { tags, summary: 'Geometría simplificada de las 32 entidades (INEGI, GeoJSON)' } }, async (_req, reply) =>
+    reply.header('content-type', 'application/geo+json').send(geo),
+  );
 
   r.get('/api/v1/public/publicaciones', { schema: { tags, summary: 'Periodos publicados de los tabulados del art. 88 fr. VIII' } }, async () => ({
     items: await listPublished(ctx),

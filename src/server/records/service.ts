@@ -378,6 +378,8 @@ export class RecordService {
     const reason = reasonOf(body, 'reason', 'el motivo de la reapertura');
     return this.tx(a, async (q) => {
       const cur = toOut(m, await this.load(q, a, m, id, true));
+      // What a state validator may not validate it may not re-open either.
+      if (canValidate(a) && !canWriteRecords(a)) this.checkValidatorReach(a, cur);
       if (cur.estatus !== 'validado') throw new HttpError('invalid_state', `Solo se reabren registros validados; este está «${String(cur.estatus)}».`);
       return this.transition(q, a, m, cur, 'enviado', { validado_at: null, validado_by: null }, 'reabrir', { motivo: reason });
     });

@@ -234,7 +234,8 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
       for (const part of res.parts) {
         if (part.geo === 'municipio') continue;
         nCuadro++;
-        const query: Query = { ...legalQuery, condicion: res.condicion };
+        // The legal-table route takes the condition asked for (OFENDIDOS fixes its own population).
+        const query: Query = { ...legalQuery, condicion: cond.code };
         const figure: Figure = {
           id: `Cuadro ${nCuadro}`,
           titulo: `${t.id}. ${t.title} — ${part.title} (${res.condicionLabel.toLowerCase()})`,

@@ -29,6 +29,8 @@ export interface StatsResult {
   /** Labels of the codes, and their display order (catalog order; "Sin dato" last). */
   labels?: { rows: Record<string, string>; cols: Record<string, string> };
   order?: { rows: string[]; cols: string[] };
+  /** Names of the dimensions, for headers. */
+  titles?: { rows: string; cols: string | null };
   /** Whether a dimension is multi-choice (total = mentions). */
   multi?: boolean;
   /** Disclosure control applied to this output, or null when the figures are exact. */
@@ -285,6 +287,7 @@ function labelAndOrder(ctx: Ctx, r: StatsResult, d1: Dim, d2: Dim | null): void 
   const rows = build(d1, Object.keys(r.rowTotals));
   const cols = build(d2, Object.keys(r.colTotals));
   r.labels = { rows: rows.labels, cols: cols.labels };
+  r.titles = { rows: d1.parts.map((p) => p.label).join(' · '), cols: d2 ? d2.parts.map((p) => p.label).join(' · ') : null };
   r.order = { rows: rows.order, cols: cols.order };
   const ri = new Map(rows.order.map((c, i) => [c, i]));
   const ci = new Map(cols.order.map((c, i) => [c, i]));

@@ -7,8 +7,9 @@
 // when it has exactly one hidden entry (subtraction gives it), or when its margin is shown and its hidden
 // members add up to so little that each is pinned down (e.g. two hidden cells and a shown total that
 // leaves 2 for them: both are 1). The rule kept here: in every line with hidden entries, at least two are
-// hidden and, when the margin is shown, the hidden members add up to at least T + (hidden − 1), so from that
-// line alone any hidden member could be T or more. Lines are repaired by hiding the smallest shown member,
+// hidden and, when the margin is shown, what the hidden members add up to leaves each of them at least
+// three possible values (a protection interval: the attacker cannot narrow "<5" to "1 or 2"). Hiding
+// more than that costs the big cells the publication is for. Lines are repaired by hiding the smallest shown member,
 // preferring one whose other line already has hidden entries (fewer cascades); margins are hidden only
 // when a line cannot be repaired with members. Margin lines are repaired first, so a margin (e.g. the
 // women of a period) tends to get the same treatment in every table that shows it. (A hidden margin counts
@@ -16,7 +17,7 @@
 //
 // Line rules do not see every combination of lines, so an audit follows: for every hidden entry under the
 // threshold, a linear program over everything shown finds the least and the greatest value it can take;
-// while one is pinned to a single value, one more entry of its lines is hidden and the audit runs again.
+// while one has fewer than three possible values, one more entry nearby is hidden and the audit runs again.
 //
 // Every suppressed entry, primary or complementary, is shown with the same marker "<T": a different marker
 // for complementary cells would tell an attacker which hidden cells are the small ones.
@@ -37,8 +38,14 @@ export function suppressionTag(threshold: number): '<5' {
   return `<${threshold}` as '<5';
 }
 
+/** Width of the range every small hidden entry must keep (max − min): 2, i.e. three values (1 with T ≤ 3). */
+export function protectionWidth(threshold: number): number {
+  return Math.max(1, Math.min(2, threshold - 2));
+}
+
 export function suppress(r: StatsResult, threshold: number): { primary: number; complementary: number } {
   const T = threshold;
+  const W = protectionWidth(T);
   const entries: Entry[] = [];
   const add = (v: CellValue, margin: boolean) => entries.push({ value: typeof v === 'number' ? v : 0, margin }) - 1;
   const twoWay = r.cols !== null;
@@ -109,7 +116,7 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
     const mh = hidden[l.margin] === 1;
     if (k + (mh ? 1 : 0) === 0) return false;
     if (k + (mh ? 1 : 0) === 1) return true;
-    return !mh && slack < T - 1;
+    return !mh && slack < W;
   };
 
   /** Hides one more entry of a line: a shown member, else its margin. */
@@ -145,7 +152,7 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
 
   lineRules();
   for (let round = 0; round < entries.length; round++) {
-    const pinned = audit(entries, lines, hidden, T);
+    const pinned = audit(entries, lines, hidden, T, W);
     if (!pinned.length) break;
     // Hide one more entry near the first pinned one: in the nearest line (through hidden entries) that still
     // shows something, its smallest shown member (a cell if possible).
@@ -202,11 +209,11 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
 }
 
 /**
- * Hidden entries under the threshold whose value follows exactly from what is shown: every line gives
+ * Hidden entries under the threshold whose value what is shown narrows to fewer than W + 1 values: every line gives
  * Σ members − margin = 0, shown values are known, hidden ones are ≥ 1; each connected group of hidden
  * entries is a small linear program, minimised and maximised for each of its small entries.
  */
-function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number): number[] {
+function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W: number): number[] {
   const vars: number[] = [];
   const varOf = new Map<number, number>();
   entries.forEach((_, i) => {
@@ -260,7 +267,7 @@ function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number): 
       c[local.get(v)!] = 1;
       const lo = minimize(A, b, c);
       if (lo.status !== 'optimal') continue;
-      if (Math.ceil(lo.value - 1e-7) >= Math.floor(-hi.value + 1e-7)) pinned.push(vars[v]);
+      if (Math.floor(-hi.value + 1e-7) - Math.ceil(lo.value - 1e-7) < W) pinned.push(vars[v]);
     }
   }
   return pinned;

@@ -117,8 +117,17 @@ export interface StatsOut {
   rowTotals: Record<string, number | string>;
   colTotals: Record<string, number | string> | null;
   total: number | string;
-  records: number | null;
+  records: number | string | null;
   notes: string[];
+  /** Code labels and display order given by the server (statistics engine). */
+  labels?: { rows: Record<string, string>; cols: Record<string, string> };
+  order?: { rows: string[]; cols: string[] };
+  /** Names of the dimensions, for table headers. */
+  titles?: { rows: string; cols: string | null };
+  /** Whether a dimension is multi-choice (the total counts mentions). */
+  multi?: boolean;
+  /** Disclosure control applied to these figures; null when they are exact. */
+  suppression?: { threshold: number; primary: number; complementary: number; withheld: boolean } | null;
 }
 
 export interface Attachment {

@@ -103,7 +103,13 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
           Estadísticas
         </Text>
         <NavLinkRouter to="/estadisticas" label="Estadísticas de víctimas" active={pathname === '/estadisticas'} onClick={onNavigate} />
+        <NavLinkRouter to="/tabulados" label="Tabulados del art. 88" active={pathname === '/tabulados'} onClick={onNavigate} />
+        <NavLinkRouter to="/tableros" label="Tableros" active={pathname === '/tableros'} onClick={onNavigate} />
         <NavLinkRouter to="/incidencia" label="Incidencia delictiva (SESNSP)" active={pathname === '/incidencia'} onClick={onNavigate} />
+        {(user.role === 'administrador' || user.role === 'validador') && (
+          <NavLinkRouter to="/duplicados" label="Posibles duplicados" active={pathname === '/duplicados'} onClick={onNavigate} />
+        )}
+        <NavLinkRouter to="/publico" label="Publicación (página pública)" active={pathname === '/publico'} onClick={onNavigate} />
       </Box>
       {user.role !== 'auditor' && (
         <Box mt="sm">
@@ -123,6 +129,11 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
         <Box mt="sm">
           <NavLinkRouter to="/administracion" label="Administración (cuentas e instituciones)" active={pathname === '/administracion'} onClick={onNavigate} />
           <NavLinkRouter to="/administracion/catalogos" label="Catálogos" active={pathname === '/administracion/catalogos'} onClick={onNavigate} />
+        </Box>
+      )}
+      {(user.role === 'administrador' || user.role === 'auditor') && (
+        <Box mt="sm">
+          <NavLinkRouter to="/bitacora" label="Bitácora de auditoría" active={pathname === '/bitacora'} onClick={onNavigate} />
         </Box>
       )}
     </nav>
@@ -167,8 +178,11 @@ function Shell({ user }: { user: User }) {
 
 export function RootLayout() {
   const session = useSession();
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
   let body;
-  if (session.isPending) body = <Loading label="Verificando sesión…" />;
+  // The public page of published statistics answers without a session (contract: /api/v1/public/…).
+  if (pathname === '/publico') body = <PublicFrame><Outlet /></PublicFrame>;
+  else if (session.isPending) body = <Loading label="Verificando sesión…" />;
   else if (session.error)
     body = (
       <Box p="xl" maw={640} mx="auto">
@@ -194,8 +208,11 @@ function PublicFrame({ children }: { children: React.ReactNode }) {
     <>
       <header className="sintra-header">
         <TrainingBanner />
-        <Group h={60} px="md">
+        <Group h={60} px="md" justify="space-between" wrap="nowrap">
           <Brand />
+          <a href="/publico" style={{ color: 'white', fontSize: 14 }}>
+            Estadísticas públicas
+          </a>
         </Group>
       </header>
       <main id="contenido">{children}</main>

@@ -46,6 +46,12 @@ const recordRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/records/RecordPage'), 'RecordPage'),
 });
 
+const importRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module/importar',
+  component: lazyRouteComponent(() => import('../features/imports/ImportPage'), 'ImportPage'),
+});
+
 const editRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/m/$module/$id/editar',
@@ -57,6 +63,12 @@ const statsRoute = createRoute({
   path: '/estadisticas',
   component: lazyRouteComponent(() => import('../features/stats/StatsPage'), 'StatsPage'),
 });
+
+// Legal tables of art. 88, dashboards, review of possible duplicates, and the public page (no session).
+const tabuladosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tabulados', component: lazyRouteComponent(() => import('../features/tabulados/LegalTablesPage'), 'LegalTablesPage') });
+const tablerosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/tableros', component: lazyRouteComponent(() => import('../features/tabulados/DashboardsPage'), 'DashboardsPage') });
+const duplicadosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/duplicados', component: lazyRouteComponent(() => import('../features/duplicados/DuplicatesPage'), 'DuplicatesPage') });
+const publicoRoute = createRoute({ getParentRoute: () => rootRoute, path: '/publico', component: lazyRouteComponent(() => import('../features/publico/PublicPage'), 'PublicPage') });
 
 const incidenciaRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -89,7 +101,10 @@ const acuerdosRoute = createRoute({ getParentRoute: () => rootRoute, path: '/acu
 const cumplimientoRoute = createRoute({ getParentRoute: () => rootRoute, path: '/cumplimiento', component: lazyRouteComponent(() => import('../features/programa/CumplimientoPage'), 'CumplimientoPage') });
 const informeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/informe-anual', component: lazyRouteComponent(() => import('../features/programa/InformePage'), 'InformePage') });
 
-const routeTree = rootRoute.addChildren([homeRoute, listRoute, newRoute, recordRoute, editRoute, statsRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
+// The audit trail (auditor, administrador).
+const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/bitacora', component: lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage') });
+
+const routeTree = rootRoute.addChildren([auditRoute, homeRoute, listRoute, newRoute, importRoute, recordRoute, editRoute, statsRoute, tabuladosRoute, tablerosRoute, duplicadosRoute, publicoRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 
 export const router = createRouter({
   routeTree,

@@ -8,9 +8,11 @@ export interface EChartProps {
   /** What the chart shows, for screen readers (the table next to it has the figures). */
   label: string;
   onEvents?: Record<string, (params: unknown) => void>;
+  /** The chart instance once drawn (e.g. to export it as PNG with getDataURL). */
+  onReady?: (chart: ReturnType<typeof echarts.init>) => void;
 }
 
-export default function EChart({ option, height, label, onEvents }: EChartProps) {
+export default function EChart({ option, height, label, onEvents, onReady }: EChartProps) {
   return (
     <div role="img" aria-label={label}>
       <ReactEChartsCore
@@ -21,6 +23,7 @@ export default function EChart({ option, height, label, onEvents }: EChartProps)
         style={{ height, width: '100%' }}
         opts={{ renderer: 'canvas' }}
         onEvents={onEvents}
+        onChartReady={onReady}
       />
     </div>
   );

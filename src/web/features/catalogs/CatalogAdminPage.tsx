@@ -174,7 +174,14 @@ function CatalogEditor({ name }: { name: string }) {
                 <Table.Td>
                   <StateBadge it={it} today={today} />
                 </Table.Td>
-                {editable && (
+                {editable && it.official === true && (
+                  <Table.Td>
+                    <Badge variant="outline" color="gray" title="Valor oficial: cambia solo con una nueva edición de su fuente">
+                      oficial
+                    </Badge>
+                  </Table.Td>
+                )}
+                {editable && it.official !== true && (
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: 'label', it })} aria-label={`Corregir la etiqueta de ${it.code}`}>

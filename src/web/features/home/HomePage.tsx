@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtNumber, plural } from '../../lib/format';
 import { useRecordCount } from './api';
+import { Awaits } from './Awaits';
 
 function ModuleCard({ m, user }: { m: ModuleOut; user: User }) {
   const readable = can.readRecords(user);
@@ -70,6 +71,7 @@ export function HomePage() {
       <PageHeader title="Inicio" docTitle="Inicio" subtitle={`${user.institucion_nombre} — ${user.nombre ?? user.username}`} />
       {modules.isPending && <Loading />}
       {modules.error && <ErrorAlert error={modules.error} onRetry={() => modules.refetch()} />}
+      {modules.data && <Awaits user={user} modules={modules.data} />}
       {modules.data &&
         groupModules(modules.data).map((g) => (
           <section key={g.key} aria-labelledby={`grupo-${g.key}`}>

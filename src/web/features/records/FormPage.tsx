@@ -20,6 +20,7 @@ import { loadDraft, removeDraft, saveDraft, type Draft } from '../../lib/drafts'
 import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { recordQuery, useSaveRecord, useWorkflow } from './api';
 import { ConflictDialog, type Conflict } from './form/ConflictDialog';
+import { useClearOnConditionEnd } from './form/conditional';
 import { INPUTS } from './form/inputs';
 import { catalogLookup, describeCond, hiddenNow, isFilled, isOtroSelected, localDef, requiredNow, runRules, todayMx, toBody, toCondValues } from './form/rules';
 import { allFields as defFields } from '../../../modules/validate';
@@ -244,6 +245,34 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
 
   const { setValue: rhfSetValue } = form;
   const setValue = useCallback((k: string, v: unknown) => rhfSetValue(k, v, { shouldDirty: true }), [rhfSetValue]);
+  // A field whose condition stops holding after the user's change is emptied, with a notice to undo it.
+  useClearOnConditionEnd(def, values, dirty, setValue, (cleared) => {
+    const id = `vaciado-${Date.now()}`;
+    notifications.show({
+      id,
+      color: 'yellow',
+      autoClose: 12_000,
+      title: cleared.length === 1 ? `Se vació «${cleared[0].label}»` : `Se vaciaron ${cleared.length} campos`,
+      message: (
+        <Group gap="xs" justify="space-between" wrap="nowrap">
+          <Text size="sm">{cleared.length === 1 ? 'Ya no aplica con lo que acaba de elegir.' : `Ya no aplican: ${cleared.map((c) => `«${c.label}»`).join(', ')}.`}</Text>
+          <Button
+            size="xs"
+            variant="default"
+            onClick={() => {
+              for (const c of cleared) {
+                setValue(c.key, c.value);
+                if ('otro' in c) setValue(`${c.key}_otro`, c.otro ?? null);
+              }
+              notifications.hide(id);
+            }}
+          >
+            Deshacer
+          </Button>
+        </Group>
+      ),
+    });
+  });
 
   const save = useSaveRecord(m.key);
   const workflow = useWorkflow(m.key);

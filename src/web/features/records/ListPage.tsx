@@ -10,6 +10,7 @@ import { fieldOf, useModule } from '../../api/modules';
 import { can, useUser } from '../../api/session';
 import type { FieldOut, ModuleOut, RecordOut } from '../../api/types';
 import { AnchorLink, ButtonLink } from '../../components/links';
+import { ModuleFileMenu } from '../../components/ModuleFileMenu';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -128,11 +129,14 @@ function ModuleList({ m }: { m: ModuleOut }) {
         title={m.name}
         subtitle={m.description}
         actions={
-          can.write(user) && (
-            <ButtonLink to="/m/$module/nuevo" params={{ module: m.key }}>
-              Nuevo registro
-            </ButtonLink>
-          )
+          <>
+            <ModuleFileMenu m={m} user={user} params={params} />
+            {can.write(user) && (
+              <ButtonLink to="/m/$module/nuevo" params={{ module: m.key }}>
+                Nuevo registro
+              </ButtonLink>
+            )}
+          </>
         }
       />
       <Paper withBorder p="sm" radius="md" component="section" aria-label="Búsqueda y filtros">

@@ -17,6 +17,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { fileInfo } from '../../lib/drafts';
 import { fmtDateTime, fmtSize, fmtValue } from '../../lib/format';
 import { recordQuery, useDeleteRecord, useWorkflow, type WorkflowAction } from './api';
+import { HistoryPanel } from './HistoryPanel';
 
 const route = getRouteApi('/m/$module/$id');
 
@@ -207,6 +208,7 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
               Horas de la Ciudad de México.
             </Text>
           </Paper>
+          <HistoryPanel moduleKey={m.key} id={r.id} version={r.version} fields={fields} />
         </Grid.Col>
       </Grid>
 
