@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModule } from '../../src/modules/index.js';
 import { addDays } from '../arbitrary.js';
 import { todayMx } from '../../src/modules/validate.js';
-import { client, createUser, dbKinds, login, setup, type TestEnv } from '../helpers.js';
+import { TINY_PDF, client, createUser, dbKinds, login, multipart, setup, type TestEnv } from '../helpers.js';
 
 type Client = ReturnType<typeof client>;
 const ex = (k: string): Record<string, unknown> => structuredClone(getModule(k)!.example) as Record<string, unknown>;
@@ -18,6 +18,7 @@ describe.each(dbKinds())('administración de catálogos (%s)', (kind) => {
   let admin: Client;
   let validador: Client;
   let enlace: Client;
+  let evidencia: string[] = [];
   const today = todayMx();
 
   beforeAll(async () => {
@@ -27,22 +28,27 @@ describe.each(dbKinds())('administración de catálogos (%s)', (kind) => {
     await createUser(env.ctx, { username: 'cat_enlace', role: 'enlace', institucion_id: 'SEGOB' });
     validador = client(env.app, await login(env.app, 'cat_validador'));
     enlace = client(env.app, await login(env.app, 'cat_enlace'));
+    const cookie = await login(env.app);
+    const mp = multipart({ field: 'capacitacion.evidencia' }, { name: 'lista.pdf', data: TINY_PDF, type: 'application/pdf' });
+    const up = await env.app.inject({ method: 'POST', url: '/api/v1/attachments', headers: { ...mp.headers, cookie }, payload: mp.payload });
+    expect(up.statusCode).toBe(201);
+    evidencia = [JSON.parse(up.body).id];
   });
   afterAll(async () => {
     await env?.close();
   });
 
   const items = async (c: Client, name: string, q = '') => (await c.get(`/api/v1/catalogs/${name}${q}`)).body.items as { code: string; label: string; validFrom?: string; validTo?: string }[];
-  const capacitacion = (extra: Record<string, unknown>) => ({ ...ex('capacitacion'), ...extra });
+  const capacitacion = (extra: Record<string, unknown>) => ({ ...ex('capacitacion'), evidencia, ...extra });
 
   it('adds a value that forms offer and records accept; only the administrador, with a well-formed new code', async () => {
-    const add = await admin.post('/api/v1/catalogs/tipo_evento/items', { code: 'CONVERSATORIO', label: 'Conversatorio' });
+    const add = await admin.post('/api/v1/catalogs/tipo_evento/items', { code: 'CINE_DEBATE', label: 'Cine debate' });
     expect(add.status, JSON.stringify(add.body)).toBe(201);
-    expect(add.body).toMatchObject({ code: 'CONVERSATORIO', label: 'Conversatorio' });
-    expect((await items(enlace, 'tipo_evento', '?vigentes=1')).map((i) => i.code)).toContain('CONVERSATORIO');
-    const r = await enlace.post('/api/v1/modules/capacitacion/records', capacitacion({ tipo_evento: 'CONVERSATORIO' }));
+    expect(add.body).toMatchObject({ code: 'CINE_DEBATE', label: 'Cine debate' });
+    expect((await items(enlace, 'tipo_evento', '?vigentes=1')).map((i) => i.code)).toContain('CINE_DEBATE');
+    const r = await enlace.post('/api/v1/modules/capacitacion/records', capacitacion({ tipo_evento: 'CINE_DEBATE' }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body.tipo_evento).toBe('CONVERSATORIO');
+    expect(r.body.tipo_evento).toBe('CINE_DEBATE');
 
     for (const [c, body, status, field] of [
       [validador, { code: 'OTRO_NUEVO', label: 'Otro nuevo' }, 403, null],
@@ -58,7 +64,7 @@ describe.each(dbKinds())('administración de catálogos (%s)', (kind) => {
     // The audit trail records who added it.
     const audit = await env.ctx.db.query<{ username: string; detail: string }>(`select username, detail from audit_log where action = 'catalogo_agregar' order by id desc limit 1`);
     expect(audit[0].username).toBe('admin');
-    expect(JSON.parse(audit[0].detail)).toMatchObject({ catalogo: 'tipo_evento', code: 'CONVERSATORIO' });
+    expect(JSON.parse(audit[0].detail)).toMatchObject({ catalogo: 'tipo_evento', code: 'CINE_DEBATE' });
   });
 
   it('corrects a label: the code keeps its meaning and records show the new label', async () => {

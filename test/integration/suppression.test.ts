@@ -47,7 +47,7 @@ describe('suppress(): property over random tables', () => {
         suppress(pub, T);
         checkProtected(pub as PublishedTable, exact as PublishedTable, T, 'aleatoria');
       }),
-      { numRuns: 400, seed: 20260601 },
+      { numRuns: 200, seed: 20260601 },
     );
   });
 

@@ -190,10 +190,10 @@ describe.each(dbKinds())('flujo de trabajo (%s)', (kind) => {
       ['crear', 'wf_enlace_jal'],
     ]);
     const items = h.body.items as Rec[];
-    expect(items.find((x) => x.action === 'devolver').detail).toMatchObject({ de: 'enviado', a: 'devuelto', observaciones: 'Precise el objeto.' });
-    expect(items.find((x) => x.action === 'reabrir').detail).toMatchObject({ de: 'validado', a: 'enviado', motivo: 'Se detectó un error en la contraparte.' });
-    expect(Object.keys(items.find((x) => x.action === 'modificar').detail.cambios)).toEqual(['objeto']);
-    expect(items.find((x) => x.action === 'validar').role).toBe('validador');
+    expect(items.find((x) => x.action === 'devolver')!.detail).toMatchObject({ de: 'enviado', a: 'devuelto', observaciones: 'Precise el objeto.' });
+    expect(items.find((x) => x.action === 'reabrir')!.detail).toMatchObject({ de: 'validado', a: 'enviado', motivo: 'Se detectó un error en la contraparte.' });
+    expect(Object.keys(items.find((x) => x.action === 'modificar')!.detail.cambios)).toEqual(['objeto']);
+    expect(items.find((x) => x.action === 'validar')!.role).toBe('validador');
     const times = items.map((x) => Date.parse(x.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // Addresses and hashes are for the audit roles, not for the record's users.

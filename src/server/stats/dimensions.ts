@@ -186,8 +186,9 @@ export function codeInfo(cats: CatalogRegistry, p: DimPart, code: string): { lab
     const items = cats.get(cat)?.items;
     const i = items ? items.findIndex((x) => x.code === code) : -1;
     if (i >= 0) {
-      // Mixed route ends: Mexican states first, then countries.
-      const label = p.mixedPlace && cat === 'pais' ? `${items![i].label} (país)` : items![i].label;
+      // Mixed route ends: Mexican states first, then countries. Municipalities carry their state (names repeat).
+      const it = items![i];
+      const label = p.mixedPlace && cat === 'pais' ? `${it.label} (país)` : cat === 'municipio' && it.parent ? `${it.label}, ${cats.label('entidad', String(it.parent))}` : it.label;
       return { label, order: p.mixedPlace && cat === 'pais' ? 1000 + i : i };
     }
   }

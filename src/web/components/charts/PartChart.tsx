@@ -33,12 +33,15 @@ export default function PartChart({ data, kind, title, onReady }: { data: StatsO
         option={{
           tooltip: { trigger: 'item' },
           color: PALETTE,
-          series: [{ type: 'sankey', data: nodes, links, emphasis: { focus: 'adjacency' }, nodeAlign: 'justify', lineStyle: { color: 'gradient', curveness: 0.5 }, label: { fontSize: 11 } }],
+          series: [{ type: 'sankey', left: 8, right: 170, data: nodes, links, emphasis: { focus: 'adjacency' }, nodeAlign: 'justify', lineStyle: { color: 'gradient', curveness: 0.5 }, label: { fontSize: 11 } }],
         }}
       />
     );
   }
-  const totals = rows.map((r) => ({ name: rl(r), value: num(data.rowTotals[r]) }));
+  // Long tables (e.g. municipalities): the 40 largest rows; the table has them all.
+  const MAX = 40;
+  const shownRows = rows.length > MAX ? [...rows].sort((a, b) => (num(data.rowTotals[b]) ?? 0) - (num(data.rowTotals[a]) ?? 0)).slice(0, MAX) : rows;
+  const totals = shownRows.map((r) => ({ name: rl(r), value: num(data.rowTotals[r]) }));
   if (kind === 'pie')
     return (
       <EChart
@@ -55,19 +58,20 @@ export default function PartChart({ data, kind, title, onReady }: { data: StatsO
     );
   // Few simple columns: stacked by column; composite or many columns: the row totals.
   const stacked = cols.length > 0 && cols.length <= 12 && !cols.some((c) => c.includes('|'));
-  const cats = rows.map(rl).reverse();
+  const cats = shownRows.map(rl).reverse();
   const series = stacked
-    ? cols.map((c, i) => ({ name: cl(c), type: 'bar', stack: 'total', color: PALETTE[i % PALETTE.length], barMaxWidth: 36, data: rows.map((r) => num(cell.get(`${r}\u0000${c}`))).reverse() }))
+    ? cols.map((c, i) => ({ name: cl(c), type: 'bar', stack: 'total', color: PALETTE[i % PALETTE.length], barMaxWidth: 36, data: shownRows.map((r) => num(cell.get(`${r}\u0000${c}`))).reverse() }))
     : [{ name: 'Total', type: 'bar', color: PALETTE[0], barMaxWidth: 36, data: totals.map((t) => t.value).reverse() }];
   return (
     <EChart
       label={title}
-      height={Math.max(240, rows.length * (stacked ? 30 : 24) + 100)}
+      height={Math.max(240, shownRows.length * (stacked ? 30 : 24) + 100)}
       onReady={onReady}
       option={{
+        title: rows.length > MAX ? { text: `Las ${MAX} categorías con más personas (de ${rows.length})`, textStyle: { fontSize: 12, fontWeight: 'normal' }, bottom: 0, left: 'center' } : undefined,
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
         legend: stacked ? { type: 'scroll', top: 0 } : undefined,
-        grid: { left: 8, right: 24, top: stacked ? 40 : 12, bottom: 24, containLabel: true },
+        grid: { left: 8, right: 24, top: stacked ? 40 : 12, bottom: rows.length > MAX ? 44 : 24, containLabel: true },
         xAxis: { type: 'value', minInterval: 1 },
         yAxis: { type: 'category', data: cats, axisLabel: { width: 240, overflow: 'truncate' } },
         series,

@@ -1,10 +1,10 @@
 // Only the ECharts parts the app uses (bar, line, map, pie, Sankey): keeps the chart chunk small.
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, MapChart, PieChart, SankeyChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, MapChart, PieChart, SankeyChart, DataZoomComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, MapChart, PieChart, SankeyChart, DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export { echarts };
 
