@@ -151,7 +151,7 @@ async function main() {
 
     async function importFile(name: string, data: Buffer) {
       const fd = new FormData();
-      fd.append('file', new Blob([data]), name);
+      fd.append('file', new Blob([new Uint8Array(data)]), name);
       const r = await fetch(`${base}/api/v1/modules/capacitacion/imports`, { method: 'POST', body: fd, headers: { cookie } });
       const body = (await r.json()) as { imported?: number; detail?: string; errors?: unknown[] };
       if (r.status !== 201) throw new Error(`importación ${name}: ${r.status} ${body.detail} ${JSON.stringify(body.errors?.slice(0, 3))}`);

@@ -454,7 +454,8 @@ describe.each(dbKinds())('registros (%s)', (kind) => {
       expect(up.status).toBe(201);
       fileId = up.body.id;
       segobRec = await create(admin, 'convenios', { ...ex('convenios'), contraparte: 'Fundación Tlacolula confidencial' });
-      await create(admin, 'comisiones', { ...ex('comisiones'), acta_sesion: [fileId] });
+      // Another acuerdo of the example's session: its clave must differ (unique within a session).
+      await create(admin, 'comisiones', { ...ex('comisiones'), clave_acuerdo: 'CI/ORD-02/2024/04', acta_sesion: [fileId] });
     });
 
     it('gets 404 on GET, PUT, DELETE and workflow of SEGOB records', async () => {

@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = {
   consultar_bitacora: 'Consulta de la bitácora',
   respaldo: 'Respaldo de la base de datos',
   restauracion_respaldo: 'Restauración desde respaldo',
+  confirmar_duplicado: 'Confirmación de un posible duplicado',
+  descartar_duplicado: 'Descarte de un posible duplicado',
   login_limitado: 'Inicio de sesión frenado por exceso de intentos',
   mfa_activada: 'Alta de verificación en dos pasos',
   usuario_crear: 'Alta de usuario',

@@ -289,6 +289,8 @@ function adapt(m: ModuleDef, inst: Inst, seq: number): Values {
   // Lists of other institutions (canalizada_a, participantes…) never include the registering one.
   for (const fd of m.fields) if (fd.catalog === 'institucion' && Array.isArray(body[fd.key])) body[fd.key] = (body[fd.key] as string[]).filter((x) => x !== inst.codigo);
   if (m.key === 'unidades_especializadas') body.nombre_unidad = `${String(body.nombre_unidad)} — oficina ${seq}`;
+  // clave_acuerdo is unique within a session (comisiones dbRules).
+  if (m.key === 'comisiones') body.clave_acuerdo = `${String(body.clave_acuerdo)}-${seq}`;
   return body;
 }
 

@@ -75,8 +75,14 @@ function openCsv(buf: Buffer): Source {
   const { text, encoding } = decodeText(buf);
   if (text.includes('\u0000')) throw new HttpError('unsupported_type', 'El archivo no es un CSV de texto ni un libro de Excel (.xlsx).');
   const delimiter = detectDelimiter(text);
+  // Fed to the parser in small UTF-8 slices so it yields rows as they are consumed (one big chunk would make
+  // it parse and hold every row at once). It splits fields on bytes, so a slice may cut a character.
+  const utf8 = Buffer.from(text, 'utf8');
+  function* slices(): Generator<Buffer> {
+    for (let i = 0; i < utf8.length; i += 64 * 1024) yield utf8.subarray(i, i + 64 * 1024);
+  }
   async function* rows(): AsyncGenerator<SheetRow> {
-    const parser = Readable.from([text]).pipe(
+    const parser = Readable.from(slices()).pipe(
       parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, info: true }),
     );
     try {
