@@ -141,5 +141,6 @@ describe.each(dbKinds())('administración de catálogos (%s)', (kind) => {
     // Institutions have their own screen; record references are not values.
     expect((await admin.post('/api/v1/catalogs/institucion/items', { code: 'X', label: 'Xx' })).status).toBe(404);
     expect((await admin.post('/api/v1/catalogs/operativo_ref/items', { code: 'X', label: 'Xx' })).status).toBe(404);
+    expect((await admin.post('/api/v1/catalogs/pn_accion/items', { code: 'PN2022_X', label: 'Acción nueva' })).status).toBe(404);
   });
 });

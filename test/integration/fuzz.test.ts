@@ -15,6 +15,8 @@ import { tableName } from '../../src/server/db/schema.js';
 import { TINY_PDF, client, createUser, dbKinds, login, multipart, setup, type TestEnv } from '../helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+/** Per property test: generous on a busy machine (a case is a few requests and counts). */
+const TIMEOUT = 120_000 + RUNS * 2 * 1500;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 let casesRun = 0;
 
@@ -232,7 +234,7 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
       }),
       { numRuns: RUNS * 2, seed: SEED },
     );
-  });
+  }, TIMEOUT);
 
   it.each(MODULES.map((m) => [m.key, m] as const))('modificación con datos inválidos: 400, el registro no cambia (%s)', async (_k, m) => {
     const rec = stored.get(m.key)!;
@@ -258,7 +260,7 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
+  }, TIMEOUT);
 
   it.each(MODULES.map((m) => [m.key, m] as const))('texto raro (emoji, controles, cualquier escritura): se guarda tal cual o 400 que nombra el campo (%s)', async (_k, m) => {
     const arb = oddTextArb(m);
@@ -281,7 +283,7 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
+  }, TIMEOUT);
 
   it('cuerpos que no son un registro: arreglos, texto, números, null, anidamiento profundo', async () => {
     const m = MODULES[0];

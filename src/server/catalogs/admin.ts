@@ -17,6 +17,8 @@ export async function catalogAdminRoutes(app: FastifyInstance, ctx: Ctx) {
   const editable = (name: string) => {
     const territory = ctx.baseCatalogs.territory.find((c) => c.name === name);
     if (territory) throw forbidden(`«${territory.title}» es un catálogo oficial: solo cambia cargando una nueva edición de su fuente.`);
+    // The acciones of the Programa Nacional are kept by its own screens (programa/service.ts mirrors them here).
+    if (name === 'pn_accion') throw new HttpError('not_found', 'Las acciones del Programa Nacional se administran en /api/v1/programa.');
     const def = ctx.baseCatalogs.spec.find((c) => c.name === name);
     if (!def || name === 'institucion') throw new HttpError('not_found', `El catálogo «${name}» no existe o no se administra aquí (instituciones: /api/v1/institutions).`);
     if (def.official) throw forbidden(`«${def.title}» es un catálogo oficial: solo cambia cargando una nueva edición de su fuente.`);

@@ -18,8 +18,8 @@ import { fmtDate } from '../../lib/format';
 import { todayMx } from '../../../modules/validate';
 import { catalogDetailQuery, catalogsQuery, useAddItem, useChangeItem, type CatalogDetail } from './api';
 
-/** Institutions have their own screen; record references are lists of records, not values. */
-const NOT_HERE = (name: string) => name === 'institucion' || name.endsWith('_ref');
+/** Institutions and the Programa Nacional have their own screens; record references are lists of records, not values. */
+const NOT_HERE = (name: string) => name === 'institucion' || name === 'pn_accion' || name.endsWith('_ref');
 
 function parseDmy(input: string): string | null {
   const s = input.trim();

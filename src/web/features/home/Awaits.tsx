@@ -1,6 +1,6 @@
-// "What awaits you" on the home page: for those who capture, the records returned with observations and their
-// drafts; for validators, the records sent and waiting for validation (within the user's reach, which the list
-// API applies). Each line opens the module's list filtered by that status.
+// "What awaits you" on the home page: for the enlace, the records returned with observations and its drafts; for
+// validators, the records sent and waiting for validation (within the user's reach, which the list API applies).
+// Each line opens the module's list filtered by that status.
 import { Alert, Badge, List, Paper, Skeleton, Text, Title } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import { can } from '../../api/session';
@@ -18,7 +18,8 @@ const TASKS: { estatus: Estatus; label: (n: number) => string; color: string }[]
 ];
 
 export function Awaits({ user, modules }: { user: User; modules: ModuleOut[] }) {
-  const tasks = can.readRecords(user) ? TASKS.filter((t) => (t.estatus === 'enviado' ? can.validate(user) : can.write(user))) : [];
+  // Validators (the Secretaría Técnica included) are awaited by what was sent; the enlace by what came back and its drafts.
+  const tasks = can.readRecords(user) ? TASKS.filter((t) => (can.validate(user) ? t.estatus === 'enviado' : can.write(user))) : [];
   const pairs = tasks.flatMap((t) => modules.map((m) => ({ t, m })));
   // The same queries (and cache) as the module cards' counts.
   const counts = useQueries({ queries: pairs.map(({ t, m }) => recordCountQuery(m.key, t.estatus)) });
@@ -31,11 +32,7 @@ export function Awaits({ user, modules }: { user: User; modules: ModuleOut[] }) 
         Lo que le espera
       </Title>
       <Text size="sm" c="dimmed" mb="xs">
-        {can.validate(user) && !can.write(user)
-          ? 'Registros enviados que esperan su validación.'
-          : can.validate(user)
-            ? 'Registros devueltos por corregir, borradores sin enviar y registros enviados que esperan validación.'
-            : 'Registros devueltos por la validación y borradores que aún no envía.'}
+        {can.validate(user) ? 'Registros enviados que esperan validación.' : 'Registros devueltos por la validación y borradores que aún no envía.'}
       </Text>
       {lines.length > 0 && (
         <List spacing={4} size="sm">

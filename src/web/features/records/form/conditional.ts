@@ -31,9 +31,32 @@ export interface Cleared {
   otro?: unknown;
 }
 
+/** Whether each conditional field's condition holds on these values. */
+export function conditionStates(def: ModuleDef, values: Values): Map<string, boolean> {
+  const v = toCondValues(values);
+  const out = new Map<string, boolean>();
+  for (const f of allFields(def)) {
+    const c = conditionOf(f);
+    if (c) out.set(f.key, evalCond(c, v));
+  }
+  return out;
+}
+
+/**
+ * The fields to empty: filled, not files, whose condition held before and no longer does because of a field the
+ * user changed (dirty). Nothing on the first values seen (a loaded record or a restored draft).
+ */
+export function fieldsToClear(def: ModuleDef, prev: Map<string, boolean> | null, now: Map<string, boolean>, values: Values, dirty: Record<string, unknown>): FieldDef[] {
+  if (!prev) return [];
+  return allFields(def).filter((f) => {
+    const c = conditionOf(f);
+    return c !== null && prev.get(f.key) === true && now.get(f.key) === false && f.type !== 'archivo' && isFilled(values[f.key]) && condFields(c).some((k) => Boolean(dirty[k]));
+  });
+}
+
 /**
  * Watches the form's values; when a condition goes from holding to not holding because of a field the user
- * changed (dirty), empties the fields that depend on it and reports them (for a notice with "undo").
+ * changed, empties the fields that depend on it and reports them (for a notice with "undo").
  */
 export function useClearOnConditionEnd(
   def: ModuleDef | undefined,
@@ -45,23 +68,19 @@ export function useClearOnConditionEnd(
   const prev = useRef<Map<string, boolean> | null>(null);
   useEffect(() => {
     if (!def) return;
-    const v = toCondValues(values);
-    const now = new Map<string, boolean>();
-    const cleared: Cleared[] = [];
-    for (const f of allFields(def)) {
-      const c = conditionOf(f);
-      if (!c) continue;
-      const holds = evalCond(c, v);
-      now.set(f.key, holds);
-      const before = prev.current?.get(f.key);
-      if (before === true && !holds && f.type !== 'archivo' && isFilled(values[f.key]) && condFields(c).some((k) => dirty[k])) {
-        cleared.push({ key: f.key, label: f.label, value: values[f.key], ...(f.otro ? { otro: values[`${f.key}_otro`] } : {}) });
-        setValue(f.key, f.type === 'catalogo_multiple' ? [] : null);
-        if (f.otro) setValue(`${f.key}_otro`, null);
-      }
+    const now = conditionStates(def, values);
+    const cleared: Cleared[] = fieldsToClear(def, prev.current, now, values, dirty).map((f) => ({
+      key: f.key,
+      label: f.label,
+      value: values[f.key],
+      ...(f.otro ? { otro: values[`${f.key}_otro`] } : {}),
+    }));
+    for (const f of cleared) {
+      setValue(f.key, Array.isArray(f.value) ? [] : null);
+      if ('otro' in f) setValue(`${f.key}_otro`, null);
     }
     prev.current = now;
     if (cleared.length) onCleared(cleared);
-    // setValue and onCleared are stable callbacks of the form; dirty is read as of these values.
+    // setValue and onCleared are the form's callbacks; dirty is read as of these values.
   }, [def, values]);
 }
