@@ -211,8 +211,10 @@ async function main() {
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   const institutions = Array.from({ length: INSTITUTIONS }, (_, i) => `CARGA${String(i + 1).padStart(2, '0')}`);
   const users = await seed(pool, institutions);
+  log('Esquema, catálogos, instituciones y usuarios listos; iniciando el servidor…');
   const port = await freePort();
   const server = await startServer(db.url, port);
+  log(`Servidor listo (PID ${server.child.pid}, puerto ${port}).`);
   const pid = server.child.pid!;
   const origin = `http://127.0.0.1:${port}`;
   try {
@@ -233,6 +235,7 @@ async function main() {
       const r = await fetch(`${origin}/api/v1/modules/${m}/records`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookies[0] }, body: JSON.stringify(bodies[m]) });
       if (r.status !== 201) throw new Error(`seed ${m}: ${r.status} ${await r.text()}`);
     }
+    log(`${users.length} sesiones abiertas; sembrando registros…`);
     await multiply(pool, 'm_capacitacion', 'CAP', institutions, SEED);
     await multiply(pool, 'm_victimas', 'VIC', institutions, SEED, `, 'folio_persona', 'CARGA-' || g, 'sexo', (array['MUJER','HOMBRE','MUJER','MUJER'])[1 + g % 4]`);
     await pool.query('analyze');

@@ -214,7 +214,7 @@ describe.each(dbKinds())('posibles duplicados entre instituciones (%s)', (kind) 
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Posibles duplicados: 0 pares nuevos/);
-  });
+  }, 240_000);
 
   it('runs on a schedule', async () => {
     const last = async () => (await env.ctx.db.query<{ at: Date }>(`select ultima_ejecucion as at from tarea_programada where nombre = 'posibles_duplicados'`))[0]?.at.getTime() ?? 0;

@@ -129,7 +129,7 @@ describe.each(dbKinds())('control de revelación por rol (%s)', (kind) => {
     // The dataset is small: there is plenty to hide, and the municipal tables are withheld.
     expect(hidden).toBeGreaterThan(50);
     expect(withheld).toBeGreaterThanOrEqual(2);
-  });
+  }, 240_000);
 
   it('the exports a consulta user downloads are suppressed too (CSV and XLSX)', async () => {
     const csv = await consulta.get('/api/v1/stats/legal/T-01?format=csv');

@@ -9,7 +9,7 @@ import { configSchema } from '../config.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const GUIDE = path.join(ROOT, 'docs/deployment.md');
 /** Read by the command line only, not part of the server's schema. */
-const CLI_ONLY = ['SINTRA_NEW_PASSWORD'];
+const CLI_ONLY = ['SINTRA_NEW_PASSWORD', 'SINTRA_DEMO_DEBUG'];
 /** The operating system's, not SINTRA's. */
 const SYSTEM = new Set(['PATH', 'HOME', 'TZ', 'NODE_ENV']);
 

@@ -11,10 +11,17 @@ import { first, type Query } from '../records/filters.js';
 import { cutoffText } from '../stats/export.js';
 import { CONDICIONES, LEGAL_TABLES } from '../stats/legal.js';
 import { getPublished, listPublished } from '../stats/publications.js';
-import { formatOf, legalSheets, sendFile } from '../stats/routes.js';
+import { fileOf, formatOf, legalSheets, sendBody } from '../stats/routes.js';
 
 const tags = ['público'];
 const GEO_FILE = new URL('../../catalogs/data/geo/00ent_mexico.geojson', import.meta.url);
+
+/**
+ * Files of a publication never change (a new publication is a new version), and these routes have no session
+ * to rate-limit: the last files built are kept in memory instead of being built again for every visitor.
+ */
+const FILES = new Map<string, string | Buffer>();
+const FILES_MAX = 40;
 
 export async function publicRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -68,7 +75,14 @@ export async function publicRoutes(app: FastifyInstance, ctx: Ctx) {
         `Cifras protegidas: umbral ${pub.umbral}`,
       ];
       const title = 'Tabulados del artículo 88, fracción VIII, de la Ley General (publicación)';
-      return sendFile(reply, format, `sintra-publicacion-${pub.periodo}-${id.toLowerCase()}`, title, filters, legalSheets(tablas));
+      const key = `${pub.id}|${id}|${cond ?? ''}|${format}`;
+      let body = FILES.get(key);
+      if (!body) {
+        body = await fileOf(format, title, filters, legalSheets(tablas), new Date(pub.publicada_at));
+        if (FILES.size >= FILES_MAX) FILES.delete(FILES.keys().next().value!);
+        FILES.set(key, body);
+      }
+      return sendBody(reply, format, `sintra-publicacion-${pub.periodo}-${id.toLowerCase()}`, body);
     },
   );
 }

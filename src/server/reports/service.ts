@@ -68,6 +68,9 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** Progress of the jobs this process runs (the database copy may lag behind an open transaction). */
+const LIVE = new Map<string, { progreso: number; etapa: string }>();
+
 const JOB_COLS = 'id, anio, snapshot_id, estado, progreso, etapa, error, figuras_sha256, duracion_ms, created_at, finished_at';
 
 /** Starts a generation in the background and returns its job at once; progress is written as it goes. */
@@ -80,13 +83,17 @@ export async function startJob(ctx: Ctx, a: Actor, opts: { anio: number; snapsho
     a.id,
   ]);
   let last = 0;
-  const progress: Progress = async (pct, etapa) => {
-    // Throttled: one write per few percent is enough for a progress bar.
+  const progress: Progress = (pct, etapa) => {
+    LIVE.set(job.id, { progreso: Math.min(99, pct), etapa });
+    // Throttled, and never awaited: the figures are computed inside the snapshot's transaction, and on the
+    // embedded database a write from outside it would wait for that transaction (which would wait for it).
     if (pct - last < 3 && pct < 100) return;
     last = pct;
-    await ctx.db.query('update report_job set progreso = $2, etapa = $3 where id = $1', [job.id, Math.min(99, pct), etapa]);
+    void ctx.db.query(`update report_job set progreso = $2, etapa = $3 where id = $1 and estado = 'en_proceso'`, [job.id, Math.min(99, pct), etapa]).catch(() => undefined);
   };
-  void generateAnnual(ctx, a, opts, progress).then(
+  void generateAnnual(ctx, a, opts, progress)
+    .finally(() => LIVE.delete(job.id))
+    .then(
     (r) =>
       ctx.db.query(
         `update report_job set estado = 'listo', progreso = 100, etapa = 'Listo', snapshot_id = $2, docx = $3, pdf = $4, figuras_sha256 = $5, duracion_ms = $6, finished_at = now() where id = $1`,
@@ -107,6 +114,8 @@ export async function getJob(ctx: Ctx, a: Actor, id: string): Promise<JobRow> {
   await ctx.db.query(`update report_job set estado = 'error', error = 'La generación se interrumpió.' where id = $1 and estado = 'en_proceso' and created_at < now() - interval '30 minutes'`, [id]);
   const [job] = await ctx.db.query<JobRow>(`select ${JOB_COLS} from report_job where id = $1`, [id]);
   if (!job) throw notFound('El trabajo no existe.');
+  const live = LIVE.get(id);
+  if (live && job.estado === 'en_proceso' && live.progreso > job.progreso) return { ...job, ...live };
   return job;
 }
 

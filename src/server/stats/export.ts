@@ -92,24 +92,27 @@ function writeTable(ws: ExcelJS.Worksheet, t: SheetTable): void {
   ws.addRow([]);
 }
 
-function header(ws: ExcelJS.Worksheet, title: string, filters: string[], suppressed: boolean): void {
+function header(ws: ExcelJS.Worksheet, title: string, filters: string[], suppressed: boolean, cutoff: Date): void {
   ws.addRow([title]).font = { bold: true, size: 14 };
   ws.addRow(['Sistema Nacional de Información en materia de Trata de Personas (SINTRA)']);
-  ws.addRow([`Fecha de corte: ${cutoffText()}`]);
+  ws.addRow([`Fecha de corte: ${cutoffText(cutoff)}`]);
   for (const f of filters) ws.addRow([f]);
   if (suppressed) ws.addRow(['Cifras protegidas por confidencialidad (regla de celdas pequeñas con supresión complementaria).']).font = { bold: true };
   ws.addRow([]);
 }
 
-/** One workbook: a sheet per group of tables, each sheet with the header of filters and cut-off date. */
-export async function workbook(title: string, filters: string[], sheets: { name: string; title: string; tables: SheetTable[] }[]): Promise<Buffer> {
+/**
+ * One workbook: a sheet per group of tables, each sheet with the header of filters and cut-off date (now, or
+ * the moment a publication was frozen).
+ */
+export async function workbook(title: string, filters: string[], sheets: { name: string; title: string; tables: SheetTable[] }[], cutoff = new Date()): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'SINTRA';
   wb.created = new Date();
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name.slice(0, 31).replace(/[\\/?*[\]:]/g, '-'));
     const suppressed = s.tables.some((t) => t.result.suppression);
-    header(ws, s.title === title ? title : `${title} — ${s.title}`, filters, suppressed);
+    header(ws, s.title === title ? title : `${title} — ${s.title}`, filters, suppressed, cutoff);
     for (const t of s.tables) writeTable(ws, t);
     ws.getColumn(1).width = 18;
     ws.getColumn(2).width = 48;
@@ -118,7 +121,7 @@ export async function workbook(title: string, filters: string[], sheets: { name:
 }
 
 /** CSV of one or more tables: the first table's header is the first line (machine-readable). */
-export function csv(tables: SheetTable[], filters: string[]): string {
+export function csv(tables: SheetTable[], filters: string[], cutoff = new Date()): string {
   const out: (string | number)[][] = [];
   tables.forEach((t, i) => {
     if (i > 0) out.push([], [t.title]);
@@ -127,7 +130,7 @@ export function csv(tables: SheetTable[], filters: string[]): string {
   out.push([]);
   for (const t of tables) for (const n of t.result.notes) out.push([`Nota: ${n}`]);
   for (const f of filters) out.push([`Filtro: ${f}`]);
-  out.push([`Fecha de corte: ${cutoffText()}`]);
+  out.push([`Fecha de corte: ${cutoffText(cutoff)}`]);
   return '\uFEFF' + out.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

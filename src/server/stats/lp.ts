@@ -7,11 +7,20 @@ const EPS = 1e-9;
 export type LpOutcome = { status: 'optimal'; value: number } | { status: 'unbounded' } | { status: 'infeasible' };
 
 export function minimize(A: readonly (readonly number[])[], b: readonly number[], c: readonly number[]): LpOutcome {
+  return minimizeMany(A, b, [c])[0];
+}
+
+/**
+ * Several objectives over the same constraints: phase 1 (finding a feasible basis) runs once, then each
+ * objective starts phase 2 from a copy of that basis (the audit asks for the least and greatest value of
+ * every small entry of a component).
+ */
+export function minimizeMany(A: readonly (readonly number[])[], b: readonly number[], objectives: readonly (readonly number[])[]): LpOutcome[] {
   const m = A.length;
-  const n = c.length;
-  if (m === 0) return c.some((x) => x < -EPS) ? { status: 'unbounded' } : { status: 'optimal', value: 0 };
+  const n = objectives[0]?.length ?? 0;
+  if (m === 0) return objectives.map((c) => (c.some((x) => x < -EPS) ? { status: 'unbounded' } : { status: 'optimal', value: 0 }));
   const width = n + m; // originals, then one artificial per row; rhs at index width
-  const rows: number[][] = A.map((a, i) => {
+  const rows0: number[][] = A.map((a, i) => {
     const sign = b[i] < 0 ? -1 : 1;
     const r = new Array<number>(width + 1).fill(0);
     for (let j = 0; j < n; j++) r[j] = sign * a[j];
@@ -19,9 +28,9 @@ export function minimize(A: readonly (readonly number[])[], b: readonly number[]
     r[width] = sign * b[i];
     return r;
   });
-  const basis = rows.map((_, i) => n + i);
+  const basis0 = rows0.map((_, i) => n + i);
 
-  const pivot = (z: number[], pr: number, pc: number) => {
+  const pivot = (rows: number[][], basis: number[], z: number[], pr: number, pc: number) => {
     const p = rows[pr];
     const d = p[pc];
     for (let j = 0; j <= width; j++) p[j] /= d;
@@ -36,7 +45,7 @@ export function minimize(A: readonly (readonly number[])[], b: readonly number[]
   };
 
   /** Runs to optimality over columns < limit; false when unbounded. */
-  const solve = (z: number[], limit: number): boolean => {
+  const solve = (rows: number[][], basis: number[], z: number[], limit: number): boolean => {
     for (let guard = 0; guard < 50_000; guard++) {
       let pc = -1;
       for (let j = 0; j < limit; j++)
@@ -57,35 +66,39 @@ export function minimize(A: readonly (readonly number[])[], b: readonly number[]
         }
       }
       if (pr < 0) return false;
-      pivot(z, pr, pc);
+      pivot(rows, basis, z, pr, pc);
     }
     throw new Error('simplex sin convergencia');
   };
 
   // Phase 1: minimise the artificials' sum.
   const z1 = new Array<number>(width + 1).fill(0);
-  for (const r of rows) {
+  for (const r of rows0) {
     for (let j = 0; j < n; j++) z1[j] -= r[j];
     z1[width] -= r[width];
   }
-  solve(z1, width);
-  if (-z1[width] > 1e-7) return { status: 'infeasible' };
+  solve(rows0, basis0, z1, width);
+  if (-z1[width] > 1e-7) return objectives.map(() => ({ status: 'infeasible' }));
   const dummy = new Array<number>(width + 1).fill(0);
   for (let i = 0; i < m; i++) {
-    if (basis[i] < n) continue;
+    if (basis0[i] < n) continue;
     for (let j = 0; j < n; j++)
-      if (Math.abs(rows[i][j]) > EPS) {
-        pivot(dummy, i, j);
+      if (Math.abs(rows0[i][j]) > EPS) {
+        pivot(rows0, basis0, dummy, i, j);
         break;
       }
   }
-  // Phase 2 over the original columns.
-  const z = new Array<number>(width + 1).fill(0);
-  for (let j = 0; j < n; j++) z[j] = c[j];
-  for (let i = 0; i < m; i++) {
-    const cb = basis[i] < n ? c[basis[i]] : 0;
-    if (cb !== 0) for (let j = 0; j <= width; j++) z[j] -= cb * rows[i][j];
-  }
-  if (!solve(z, n)) return { status: 'unbounded' };
-  return { status: 'optimal', value: -z[width] };
+  // Phase 2 for each objective, over the original columns, from the feasible basis.
+  return objectives.map((c): LpOutcome => {
+    const rows = rows0.map((r) => r.slice());
+    const basis = basis0.slice();
+    const z = new Array<number>(width + 1).fill(0);
+    for (let j = 0; j < n; j++) z[j] = c[j];
+    for (let i = 0; i < m; i++) {
+      const cb = basis[i] < n ? c[basis[i]] : 0;
+      if (cb !== 0) for (let j = 0; j <= width; j++) z[j] -= cb * rows[i][j];
+    }
+    if (!solve(rows, basis, z, n)) return { status: 'unbounded' };
+    return { status: 'optimal', value: -z[width] };
+  });
 }

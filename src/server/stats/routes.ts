@@ -27,16 +27,22 @@ export function formatOf(query: Query): 'json' | 'csv' | 'xlsx' {
   return f;
 }
 
+/** Builds tables as a CSV text or an XLSX buffer. */
+export async function fileOf(format: 'csv' | 'xlsx', title: string, filters: string[], sheets: { name: string; title: string; tables: SheetTable[] }[], cutoff?: Date): Promise<string | Buffer> {
+  return format === 'csv' ? csv(sheets.flatMap((s) => s.tables), filters, cutoff) : workbook(title, filters, sheets, cutoff);
+}
+
+export function sendBody(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, body: string | Buffer) {
+  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return reply
+    .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${safe}.${format}"`)
+    .send(body);
+}
+
 /** Sends tables as CSV or XLSX. */
 export async function sendFile(reply: FastifyReply, format: 'csv' | 'xlsx', name: string, title: string, filters: string[], sheets: { name: string; title: string; tables: SheetTable[] }[]) {
-  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_');
-  if (format === 'csv')
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${safe}.csv"`)
-      .send(csv(sheets.flatMap((s) => s.tables), filters));
-  const buf = await workbook(title, filters, sheets);
-  return reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${safe}.xlsx"`).send(buf);
+  return sendBody(reply, format, name, await fileOf(format, title, filters, sheets));
 }
 
 export function legalSheets(results: LegalResult[]): { name: string; title: string; tables: SheetTable[] }[] {

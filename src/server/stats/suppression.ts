@@ -22,7 +22,7 @@
 // Every suppressed entry, primary or complementary, is shown with the same marker "<T": a different marker
 // for complementary cells would tell an attacker which hidden cells are the small ones.
 import type { CellValue, StatsResult } from './crosstab.js';
-import { minimize } from './lp.js';
+import { minimizeMany } from './lp.js';
 
 interface Entry {
   value: number;
@@ -259,16 +259,19 @@ function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W
       return row;
     });
     const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
-    for (const v of small) {
+    const objectives = small.flatMap((v) => [-1, 1].map((sign) => {
       const c = new Array<number>(group.length).fill(0);
-      c[local.get(v)!] = -1;
-      const hi = minimize(A, b, c);
-      if (hi.status !== 'optimal') continue; // unbounded above: not pinned
-      c[local.get(v)!] = 1;
-      const lo = minimize(A, b, c);
-      if (lo.status !== 'optimal') continue;
+      c[local.get(v)!] = sign;
+      return c;
+    }));
+    const out = minimizeMany(A, b, objectives);
+    small.forEach((v, i) => {
+      const hi = out[2 * i];
+      const lo = out[2 * i + 1];
+      // Unbounded above (or no solution at all): not pinned.
+      if (hi.status !== 'optimal' || lo.status !== 'optimal') return;
       if (Math.floor(-hi.value + 1e-7) - Math.ceil(lo.value - 1e-7) < W) pinned.push(vars[v]);
-    }
+    });
   }
   return pinned;
 }

@@ -40,6 +40,12 @@ const newRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/records/FormPage'), 'NewRecordPage'),
 });
 
+const deletedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/m/$module/eliminados',
+  component: lazyRouteComponent(() => import('../features/records/DeletedPage'), 'DeletedPage'),
+});
+
 const recordRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/m/$module/$id',
@@ -104,7 +110,7 @@ const informeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/info
 // The audit trail (auditor, administrador).
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/bitacora', component: lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage') });
 
-const routeTree = rootRoute.addChildren([auditRoute, homeRoute, listRoute, newRoute, importRoute, recordRoute, editRoute, statsRoute, tabuladosRoute, tablerosRoute, duplicadosRoute, publicoRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
+const routeTree = rootRoute.addChildren([auditRoute, homeRoute, listRoute, newRoute, importRoute, deletedRoute, recordRoute, editRoute, statsRoute, tabuladosRoute, tablerosRoute, duplicadosRoute, publicoRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 
 export const router = createRouter({
   routeTree,

@@ -131,6 +131,11 @@ function ModuleList({ m }: { m: ModuleOut }) {
         actions={
           <>
             <ModuleFileMenu m={m} user={user} params={params} />
+            {user.role === 'administrador' && (
+              <ButtonLink to="/m/$module/eliminados" params={{ module: m.key }} variant="subtle">
+                Eliminados
+              </ButtonLink>
+            )}
             {can.write(user) && (
               <ButtonLink to="/m/$module/nuevo" params={{ module: m.key }}>
                 Nuevo registro

@@ -15,7 +15,7 @@ describe('conditional fields in the form', () => {
     expect(keys(cleared)).toEqual(['sede']);
   });
 
-  it('empties nothing on the first values, nor when the change was not the user\\'s (a reset or a loaded version)', () => {
+  it("empties nothing on the first values, nor when the change was not the user's (a reset or a loaded version)", () => {
     expect(fieldsToClear(cap, null, conditionStates(cap, after), after, { modalidad: true })).toEqual([]);
     expect(fieldsToClear(cap, conditionStates(cap, before), conditionStates(cap, after), after, {})).toEqual([]);
   });
