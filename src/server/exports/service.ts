@@ -274,6 +274,16 @@ function xlsxValue(kind: Kind, v: Prim): ExcelJS.CellValue {
   return v;
 }
 
+/** A writable stream of Node's or of the readable-stream package (which exceljs and archiver use). */
+type AnyWritable = NodeJS.EventEmitter & { writableNeedDrain?: boolean; _writableState?: { needDrain?: boolean } };
+const needsDrain = (w: AnyWritable) => w.writableNeedDrain ?? w._writableState?.needDrain ?? false;
+
+/** The streams a streaming worksheet writes into (exceljs 4.4: WorksheetWriter.stream is a StreamBuf with pipes). */
+function sheetPipes(ws: ExcelJS.Worksheet): AnyWritable[] {
+  const pipes = (ws as unknown as { stream?: { pipes?: unknown } }).stream?.pipes;
+  return Array.isArray(pipes) ? (pipes.filter((p) => p && typeof (p as AnyWritable).once === 'function') as AnyWritable[]) : [];
+}
+
 function xlsxStream(m: ModuleDef, columns: OutColumn[], src: AsyncIterable<{ rows: Record<string, unknown>[]; refs: Map<string, string> }>): Readable {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -309,8 +319,11 @@ function xlsxStream(m: ModuleDef, columns: OutColumn[], src: AsyncIterable<{ row
         }
         row.commit();
       }
-      // Back-pressure: wait while the reader is behind, so rows never pile up in memory.
-      if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      // Back-pressure: wait while the reader is behind, so rows never pile up in memory. exceljs hands each
+      // sheet's XML to the zip without heeding back-pressure, so the first stream after it is watched too.
+      for (const w of [...sheetPipes(ws), out as AnyWritable]) {
+        if (needsDrain(w) && !out.destroyed) await Promise.race([once(w, 'drain'), once(out, 'close')]);
+      }
       if (out.destroyed) return; // the client went away
     }
     ws.commit();

@@ -69,7 +69,7 @@ export interface JobRow {
 }
 
 /** Progress of the jobs this process runs (the database copy may lag behind an open transaction). */
-const LIVE = new Map<string, { progreso: number; etapa: string }>();
+const LIVE = new Map<string, JobRow>();
 
 const JOB_COLS = 'id, anio, snapshot_id, estado, progreso, etapa, error, figuras_sha256, duracion_ms, created_at, finished_at';
 
@@ -82,9 +82,10 @@ export async function startJob(ctx: Ctx, a: Actor, opts: { anio: number; snapsho
     opts.snapshotId ?? null,
     a.id,
   ]);
+  LIVE.set(job.id, job);
   let last = 0;
   const progress: Progress = (pct, etapa) => {
-    LIVE.set(job.id, { progreso: Math.min(99, pct), etapa });
+    LIVE.set(job.id, { ...job, progreso: Math.min(99, pct), etapa });
     // Throttled, and never awaited: the figures are computed inside the snapshot's transaction, and on the
     // embedded database a write from outside it would wait for that transaction (which would wait for it).
     if (pct - last < 3 && pct < 100) return;
@@ -110,12 +111,14 @@ export async function startJob(ctx: Ctx, a: Actor, opts: { anio: number; snapsho
 export async function getJob(ctx: Ctx, a: Actor, id: string): Promise<JobRow> {
   mustGenerate(a);
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('El trabajo no existe.');
+  // A job running in this process answers from memory: on the embedded database a query would wait for the
+  // generation's transaction, and the progress bar would stand still.
+  const running = LIVE.get(id);
+  if (running) return running;
   // A job left running by a process that stopped is reported as failed after 30 minutes.
   await ctx.db.query(`update report_job set estado = 'error', error = 'La generación se interrumpió.' where id = $1 and estado = 'en_proceso' and created_at < now() - interval '30 minutes'`, [id]);
   const [job] = await ctx.db.query<JobRow>(`select ${JOB_COLS} from report_job where id = $1`, [id]);
   if (!job) throw notFound('El trabajo no existe.');
-  const live = LIVE.get(id);
-  if (live && job.estado === 'en_proceso' && live.progreso > job.progreso) return { ...job, ...live };
   return job;
 }
 
