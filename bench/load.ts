@@ -8,7 +8,7 @@
 // into a copy of the module table, at the same concurrency, no HTTP. Prints throughput, p50/p99 latency,
 // errors, the ratio to the baseline and the RSS of the server process.
 //
-// Options: --connections 50 --duration 20 --users 60 --institutions 30 --seed 20000 --keep
+// Options: --connections 50 --duration 20 --users 60 --institutions 30 --seed 20000 --keep; BENCH_NODE_ARGS.
 // Database server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -87,8 +87,10 @@ async function createDatabase(base: string) {
   };
 }
 
-async function startServer(url: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/server.ts'], {
+async function startServer(url: string, port: number, metricsToken: string) {
+  // BENCH_NODE_ARGS: extra flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where time goes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -100,7 +102,7 @@ async function startServer(url: string, port: number) {
       SINTRA_ADMIN_PASSWORD: PASSWORD,
       // As in production: request logs on (to a pipe we drain), metrics collected.
       LOG_LEVEL: 'info',
-      SINTRA_METRICS_TOKEN: crypto.randomBytes(24).toString('hex'),
+      SINTRA_METRICS_TOKEN: metricsToken,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,8 +146,10 @@ async function seed(db: pg.Pool, institutions: string[]) {
 /** A year of records per module: copies of an API-made record spread over institutions, states, dates, statuses. */
 async function multiply(db: pg.Pool, table: string, prefix: string, institutions: string[], n: number, extra = '') {
   await db.query(
+    // The function in FROM (LATERAL), not `(f(...)).*` in the select list, which would call it once per column.
     `insert into ${table}
-     select (jsonb_populate_record(null::${table}, to_jsonb(r) || jsonb_build_object(
+     select p.* from (select * from ${table} limit 1) r, generate_series(1, $2::int) g,
+     lateral jsonb_populate_record(null::${table}, to_jsonb(r) || jsonb_build_object(
         'id', gen_random_uuid(),
         'seq', nextval(pg_get_serial_sequence('${table}', 'seq')),
         'folio_sintra', '${prefix}-2024-' || lpad((900000 + g)::text, 6, '0'),
@@ -155,8 +159,7 @@ async function multiply(db: pg.Pool, table: string, prefix: string, institutions
         'created_at', now() - make_interval(mins => g),
         'fecha_principal', date '2024-01-01' + (g % 366)
         ${extra}
-     ))).*
-     from (select * from ${table} limit 1) r, generate_series(1, $2::int) g`,
+     )) p`,
     [institutions, n],
   );
 }
@@ -213,7 +216,8 @@ async function main() {
   const users = await seed(pool, institutions);
   log('Esquema, catálogos, instituciones y usuarios listos; iniciando el servidor…');
   const port = await freePort();
-  const server = await startServer(db.url, port);
+  const metricsToken = crypto.randomBytes(24).toString('hex');
+  const server = await startServer(db.url, port, metricsToken);
   log(`Servidor listo (PID ${server.child.pid}, puerto ${port}).`);
   const pid = server.child.pid!;
   const origin = `http://127.0.0.1:${port}`;
@@ -310,6 +314,20 @@ async function main() {
     const result = await autocannon({ url: origin, connections: CONNECTIONS, duration: DURATION, requests, timeout: 30 });
     clearInterval(sampler);
     rss.push(rssMb(pid));
+    // Where the time went, from the server's own /metrics: mean latency per route, statistics query times.
+    const metrics = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    const series = (name: string) => {
+      const out = new Map<string, number>();
+      for (const m of metrics.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) out.set(m[1].replace(/,?ambiente="[^"]*"/, '').replace(/^,/, ''), Number(m[2]));
+      return out;
+    };
+    const means = (base: string) => {
+      const sums = series(`${base}_sum`);
+      const counts = series(`${base}_count`);
+      return [...sums].map(([k, sum]) => ({ key: k, n: counts.get(k) ?? 0, meanMs: (1000 * sum) / Math.max(1, counts.get(k) ?? 0) })).filter((x) => x.n > 0);
+    };
+    const perRoute = means('sintra_http_request_duration_seconds').sort((a, b) => b.meanMs - a.meanMs);
+    const perStats = means('sintra_stats_query_duration_seconds').sort((a, b) => b.meanMs - a.meanMs);
 
     const rows = (await pool.query<{ n: number }>("select (select count(*) from m_capacitacion where folio_sintra not like '%-9_____')::int + (select count(*) from m_victimas where folio_sintra not like '%-9_____')::int as n")).rows[0].n;
     const httpErrors = result.errors + result.non2xx;
@@ -347,6 +365,7 @@ async function main() {
       },
       serverRssMb: { start: Math.round(rss[0]), peak: Math.round(Math.max(...rss)), end: Math.round(rss[rss.length - 1]) },
       serverLogMb: +(server.logBytes() / 1048576).toFixed(1),
+      perRoute: perRoute.map((r) => ({ route: r.key, n: r.n, meanMs: Math.round(r.meanMs) })),
     };
 
     const line = (a: string, b: string) => console.log(`  ${a.padEnd(34)} ${b}`);
@@ -365,6 +384,10 @@ async function main() {
     console.log('\nRazón HTTP / línea base');
     line('rendimiento', `${out.ratio.throughputHttpOverBaseline}× (solicitudes/s ÷ inserciones/s)`);
     line('p99', `${out.ratio.p99HttpOverBaseline}×`);
+    console.log('\nPor ruta (media, del /metrics del servidor)');
+    for (const r of perRoute) line(r.key.replace(/method="(\w+)",route="([^"]*)"/, '$1 $2'), `${r.meanMs.toFixed(0)} ms × ${r.n}`);
+    console.log('\nConsultas de estadísticas (pool de lectura)');
+    for (const r of perStats) line(r.key, `${r.meanMs.toFixed(1)} ms × ${r.n}`);
     console.log('\nServidor');
     line('RSS inicio / pico / final', `${out.serverRssMb.start} / ${out.serverRssMb.peak} / ${out.serverRssMb.end} MB`);
     line('registro JSON escrito', `${out.serverLogMb} MB`);

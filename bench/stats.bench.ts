@@ -5,8 +5,12 @@
 //
 // Options: --db pglite|postgresql|both (default both; PostgreSQL from BENCH_DATABASE_URL, else
 // TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres, in a new database dropped at the
-// end), --victims 1000000, --runs 5, --anio 2024, --keep (keep the PGlite directory / PostgreSQL database).
-import { spawn, type ChildProcess } from 'node:child_process';
+// end), --victims 1000000, --runs 5, --anio 2024, --keep (keep the PGlite directory / PostgreSQL database),
+// --reuse <directory or postgres:// URL> (measure a dataset kept before instead of generating one).
+//
+// The measuring runs in one server process: it serves the API over HTTP and runs the hand-written SQL on the
+// same database, table by table, alternating, so both meet the same cache and the same machine load.
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -16,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { generate } from 'otplib';
 import { getModule } from '../src/modules/index.js';
+import { buildApp } from '../src/server/app.js';
 import { closeContext, createContext, ensureAdmin } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import type { Ctx } from '../src/server/context.js';
@@ -31,6 +36,7 @@ const N = Number(arg('victims', '1000000'));
 const RUNS = Number(arg('runs', '5'));
 const ANIO = Number(arg('anio', '2024'));
 const KEEP = process.argv.includes('--keep');
+const REUSE = arg('reuse', '');
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'Bench-Estadisticas-2026';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -219,16 +225,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
-async function timeIt(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
-  await fn(); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -246,29 +242,6 @@ function peakRss(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server/server.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SINTRA_ADMIN_PASSWORD: PASSWORD, SINTRA_LOAD_SESNSP: '0', SINTRA_DUPLICADOS_INTERVALO_MIN: '0', LOG_LEVEL: 'warn', SINTRA_DB_STATEMENT_TIMEOUT_MS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`el servidor terminó: ${out}`);
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { child, base };
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`el servidor no respondió: ${out}`);
-}
-
 /** Signs in as the administrator, enrolling the second factor it must have. */
 async function signIn(base: string): Promise<string> {
   const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
@@ -284,6 +257,85 @@ async function signIn(base: string): Promise<string> {
   return cookie;
 }
 
+interface Measured {
+  lines: Line[];
+  xlsxMs: number[];
+  xlsxBytes: number;
+  rss: number;
+}
+
+/** Runs the measuring in a fresh server process (`--serve`) on the dataset, and reads its results. */
+async function measureInServer(env: Record<string, string>): Promise<Measured> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', '--runs', String(RUNS), '--anio', String(ANIO)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, SINTRA_ADMIN_PASSWORD: PASSWORD, SINTRA_LOAD_SESNSP: '0', SINTRA_DUPLICADOS_INTERVALO_MIN: '0', LOG_LEVEL: 'warn', SINTRA_DB_STATEMENT_TIMEOUT_MS: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d;
+    for (const l of String(d).split('\n')) if (l.startsWith('  ·')) console.log(l);
+  });
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const last = out.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !last.startsWith('{')) throw new Error(`la medición terminó con código ${code}`);
+  return JSON.parse(last) as Measured;
+}
+
+/**
+ * `--serve`: the server process. Opens the database, serves the app on a local port, and for each legal
+ * table alternates the API call (HTTP) and the same table in hand-written SQL (straight on the database).
+ */
+async function serve(): Promise<void> {
+  const config = loadConfig({ ...process.env, PORT: String(await freePort()), HOST: '127.0.0.1' });
+  const quiet = { log: () => undefined, info: () => undefined, warn: console.warn, error: console.error } as unknown as Console;
+  const ctx = await createContext(config, { log: quiet });
+  const app = await buildApp(ctx);
+  await app.listen({ port: config.PORT, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${config.PORT}`;
+  const cookie = await signIn(base);
+  const get = async (url: string) => {
+    const r = await fetch(`${base}${url}`, { headers: { cookie } });
+    if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+    return r.arrayBuffer();
+  };
+  const lines: Line[] = [];
+  for (const [id, parts] of Object.entries(RAW)) {
+    const stmts = parts.flatMap((p) => rawSql(id, p, ANIO));
+    const sql = async () => {
+      for (const q of stmts) await ctx.db.query(q);
+    };
+    const api = () => get(`/api/v1/stats/legal/${id}?anio=${ANIO}&condicion=VICTIMA`);
+    await sql();
+    await api();
+    const ts: number[] = [];
+    const ta: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t0 = performance.now();
+      await sql();
+      ts.push(performance.now() - t0);
+      t0 = performance.now();
+      await api();
+      ta.push(performance.now() - t0);
+    }
+    const line = { table: id, parts: parts.length, apiMs: median(ta), sqlMs: median(ts) };
+    lines.push(line);
+    process.stdout.write(`  · ${id}: API ${fmt(line.apiMs, 1)} ms, SQL ${fmt(line.sqlMs, 1)} ms\n`);
+  }
+  // Every legal table of the year as one workbook (victims and possible victims, OFENDIDO summary).
+  const xlsxMs: number[] = [];
+  let xlsxBytes = 0;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    xlsxBytes = (await get(`/api/v1/stats/legal/todas?anio=${ANIO}&format=xlsx`)).byteLength;
+    xlsxMs.push(performance.now() - t0);
+  }
+  const rss = peakRss(process.pid);
+  await app.close();
+  await closeContext(ctx);
+  process.stdout.write(`${JSON.stringify({ lines, xlsxMs, xlsxBytes, rss })}\n`);
+}
+
 // ---------------------------------------------------------------- one engine
 
 interface Line {
@@ -297,7 +349,10 @@ async function bench(kind: 'pglite' | 'postgresql') {
   console.log(`\n--- ${kind}: ${fmt(N)} víctimas ---`);
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
-  if (kind === 'pglite') {
+  if (REUSE) {
+    env = REUSE.startsWith('postgres') ? { DATABASE_URL: REUSE } : { SINTRA_DATA_DIR: REUSE };
+    cleanup = async () => undefined;
+  } else if (kind === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sintra-bench-'));
     env = { SINTRA_DATA_DIR: dir };
     cleanup = async () => {
@@ -324,66 +379,35 @@ async function bench(kind: 'pglite' | 'postgresql') {
   try {
     const config = loadConfig({ ...process.env, ...env, SINTRA_ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'silent', SINTRA_DB_STATEMENT_TIMEOUT_MS: '0' });
     const quiet = { log: () => undefined, info: () => undefined, warn: console.warn, error: console.error } as unknown as Console;
-    let ctx = await createContext(config, { log: quiet });
+    const ctx = await createContext(config, { log: quiet });
     await ensureAdmin(ctx.db, config);
-    const loaded = await load(ctx);
+    if (!REUSE) {
+      const loaded = await load(ctx);
+      console.log(`  carga: ${fmt(loaded.rows)} registros en ${fmt(loaded.seconds, 1)} s (${fmt(loaded.rows / loaded.seconds)}/s)`);
+    }
     const size = (await ctx.db.query<{ s: number }>(`select pg_total_relation_size('m_victimas')::bigint as s`))[0].s;
+    const total = (await ctx.db.query<{ n: number }>(`select count(*)::int as n from m_victimas`))[0].n;
     const inYear = (await ctx.db.query<{ n: number }>(`select count(*)::int as n from m_victimas where fecha_principal >= '${ANIO}-01-01' and fecha_principal < '${ANIO + 1}-01-01'`))[0].n;
-    console.log(`  carga: ${fmt(loaded.rows)} registros en ${fmt(loaded.seconds, 1)} s (${fmt(loaded.rows / loaded.seconds)}/s); tabla e índices ${fmt(size / MB)} MB; ${fmt(inYear)} registros en ${ANIO}`);
+    console.log(`  ${fmt(total)} registros; tabla e índices ${fmt(size / MB)} MB; ${fmt(inYear)} registros en ${ANIO}`);
 
-    // Hand-written SQL, straight on the database (no server, no row-level security).
-    const sqlMs: Record<string, number> = {};
-    for (const [id, parts] of Object.entries(RAW)) {
-      const stmts = parts.flatMap((p) => rawSql(id, p, ANIO));
-      sqlMs[id] = await timeIt(async () => {
-        for (const s of stmts) await ctx.db.query(s);
-      });
-    }
     await closeContext(ctx);
-
-    // The same tables through the HTTP API of a server process.
-    const { child, base } = await startServer(env);
-    let rss = NaN;
-    const lines: Line[] = [];
-    let xlsxMs: number[] = [];
-    let xlsxBytes = 0;
-    try {
-      const cookie = await signIn(base);
-      const get = async (url: string) => {
-        const r = await fetch(`${base}${url}`, { headers: { cookie } });
-        if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
-        return r.arrayBuffer();
-      };
-      for (const id of Object.keys(RAW)) {
-        const apiMs = await timeIt(() => get(`/api/v1/stats/legal/${id}?anio=${ANIO}&condicion=VICTIMA`));
-        lines.push({ table: id, parts: RAW[id].length, apiMs, sqlMs: sqlMs[id] });
-      }
-      // Every legal table of the year as one workbook (victims and possible victims, OFENDIDO summary).
-      for (let i = 0; i < 2; i++) {
-        const t0 = performance.now();
-        xlsxBytes = (await get(`/api/v1/stats/legal/todas?anio=${ANIO}&format=xlsx`)).byteLength;
-        xlsxMs.push(performance.now() - t0);
-      }
-      rss = peakRss(child.pid!);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-
+    const { lines, xlsxMs, xlsxBytes, rss } = await measureInServer(env);
     console.log(`\n  tabla        partes   API (ms)   SQL directo (ms)   API/SQL`);
     for (const l of lines)
       console.log(`  ${l.table.padEnd(11)} ${String(l.parts).padStart(6)} ${fmt(l.apiMs, 1).padStart(10)} ${fmt(l.sqlMs, 1).padStart(18)} ${fmt(l.apiMs / l.sqlMs, 2).padStart(9)}`);
     const sa = lines.reduce((s, l) => s + l.apiMs, 0);
     const ss = lines.reduce((s, l) => s + l.sqlMs, 0);
     console.log(`  ${'TOTAL'.padEnd(11)} ${String(lines.reduce((s, l) => s + l.parts, 0)).padStart(6)} ${fmt(sa, 1).padStart(10)} ${fmt(ss, 1).padStart(18)} ${fmt(sa / ss, 2).padStart(9)}`);
-    console.log(`  (medianas de ${RUNS} corridas tras una de calentamiento; año ${ANIO}, condicion=VICTIMA; OFENDIDOS con su propia condición)`);
+    console.log(`  (medianas de ${RUNS} corridas alternas API/SQL en el mismo proceso, tras una de calentamiento; año ${ANIO}, condicion=VICTIMA; OFENDIDOS con su propia condición)`);
     console.log(`  XLSX de todos los tabulados de ${ANIO} (víctimas y posibles víctimas): ${xlsxMs.map((x) => `${fmt(x / 1000, 2)} s`).join(', ')}; ${fmt(xlsxBytes / 1024)} KB`);
-    console.log(`  memoria pico del servidor (VmHWM): ${fmt(rss / MB)} MB`);
-    ctx = undefined as unknown as Ctx;
+    console.log(`  memoria pico del proceso servidor (VmHWM, incluye ${kind === 'pglite' ? 'la base PGlite que corre dentro de él' : 'solo la aplicación'}): ${fmt(rss / MB)} MB`);
   } finally {
     await cleanup();
   }
 }
 
-console.log(`Estadísticas: ${fmt(N)} víctimas, año ${ANIO}, ${RUNS} corridas, motores: ${DBS.join(', ')} (${os.cpus().length} núcleos)`);
-for (const d of DBS) await bench(d);
+if (process.argv.includes('--serve')) await serve();
+else {
+  console.log(`Estadísticas: ${REUSE ? 'datos conservados' : `${fmt(N)} víctimas`}, año ${ANIO}, ${RUNS} corridas, motores: ${DBS.join(', ')} (${os.cpus().length} núcleos)`);
+  for (const d of DBS) await bench(d);
+}

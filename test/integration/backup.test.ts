@@ -181,9 +181,12 @@ describe.each(kinds)('respaldo y restauración (%s)', (kind) => {
     before = await fingerprint(source);
 
     const dest = await target();
-    const r = cli(['restore', file], dest.env);
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('--yes-overwrite');
+    if (kind === 'pglite') {
+      // The confirmation does not depend on the database: checked once.
+      const r = cli(['restore', file], dest.env);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--yes-overwrite');
+    }
     const ok = cli(['restore', file, '--yes-overwrite'], dest.env);
     expect(ok.code, ok.err + ok.out).toBe(0);
     expect(ok.out).toMatch(/bitácora verificada/);

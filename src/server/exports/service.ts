@@ -322,7 +322,10 @@ function xlsxStream(m: ModuleDef, columns: OutColumn[], src: AsyncIterable<{ row
       // Back-pressure: wait while the reader is behind, so rows never pile up in memory. exceljs hands each
       // sheet's XML to the zip without heeding back-pressure, so the first stream after it is watched too.
       for (const w of [...sheetPipes(ws), out as AnyWritable]) {
-        if (needsDrain(w) && !out.destroyed) await Promise.race([once(w, 'drain'), once(out, 'close')]);
+        if (!needsDrain(w) || out.destroyed) continue;
+        const stop = new AbortController(); // the losing listener is removed, not left behind
+        await Promise.race([once(w, 'drain', { signal: stop.signal }), once(out, 'close', { signal: stop.signal })]).catch(() => undefined);
+        stop.abort();
       }
       if (out.destroyed) return; // the client went away
     }

@@ -263,13 +263,19 @@ export async function legalFor(ctx: Ctx, a: Actor, id: string, query: Query): Pr
   return computeLegal(ctx, t, c, query, statsAccess(a, query));
 }
 
-/** Every legal table for the given conditions (OFENDIDOS and ENTIDADES once, with the first). */
+/** Every legal table for the given conditions (the OFENDIDO summary once, with the first). */
 export async function allLegal(ctx: Ctx, query: Query, access: StatsAccess, condiciones: Condicion[]): Promise<LegalResult[]> {
-  const out: LegalResult[] = [];
-  for (const c of condiciones)
-    for (const t of LEGAL_TABLES) {
-      if (t.condicion && c !== condiciones[0]) continue;
-      out.push(await computeLegal(ctx, t, c, query, access));
+  const jobs: { t: LegalTable; c: Condicion }[] = [];
+  for (const c of condiciones) for (const t of LEGAL_TABLES) if (!t.condicion || c === condiciones[0]) jobs.push({ t, c });
+  // A few tables at a time: PostgreSQL runs them on several connections (PGlite queues them anyway).
+  const out: LegalResult[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await computeLegal(ctx, jobs[i].t, jobs[i].c, query, access);
     }
+  };
+  await Promise.all(Array.from({ length: ctx.readDb.kind === 'postgresql' ? 3 : 1 }, worker));
   return out;
 }

@@ -1,7 +1,7 @@
 // Bitácora de auditoría (auditor, administrador): who did what, when (Mexico City time), from which address,
 // filtered by user, institution, record, action, module and dates; and a check of the hash chain that names
 // the first altered or removed entry. The trail is read-only: nothing here edits or deletes an entry.
-import { Alert, Badge, Button, Grid, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Grid, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from '@mantine/core';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useCatalog } from '../../api/catalogs';
@@ -151,7 +151,7 @@ export function AuditPage() {
           <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
             <TextInput
               label="Registro"
-              description="Folio (p. ej. VIC-2025-000123) o identificador"
+              placeholder="Folio (VIC-2025-000123) o identificador"
               value={draft.record ?? ''}
               onChange={(e) => setDraft({ ...draft, record: e.currentTarget.value })}
               error={fieldError('record_id') ?? fieldError('folio')}
@@ -246,9 +246,9 @@ export function AuditPage() {
                   <Table.Td>{it.institucion_id ?? '—'}</Table.Td>
                   <Table.Td>{it.ip ?? '—'}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={it.action.startsWith('login_') || it.action === 'eliminar' ? 'red' : 'gray'} style={{ textTransform: 'none' }}>
+                    <Text size="sm" fw={600} c={it.action.startsWith('login_') || it.action === 'eliminar' ? 'red.8' : undefined}>
                       {it.action_label}
-                    </Badge>
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     {it.folio ?? (it.record_id ? it.record_id.slice(0, 8) : '—')}

@@ -168,8 +168,8 @@ function ImportForm({ m }: { m: ModuleOut }) {
       {outcome?.ok && (
         <Alert color="green" variant="light" title="Importación completa" role="status">
           <Text size="sm">
-            Se {plural(outcome.result.imported, 'guardó', 'guardaron')} {fmtNumber(outcome.result.imported)}{' '}
-            {plural(outcome.result.imported, 'registro', 'registros')} como {outcome.result.estatus === 'enviado' ? 'enviados a validación' : 'borradores'}
+            Se {outcome.result.imported === 1 ? 'guardó' : 'guardaron'} {plural(outcome.result.imported, 'registro', 'registros')} como{' '}
+            {outcome.result.estatus === 'enviado' ? (outcome.result.imported === 1 ? 'enviado a validación' : 'enviados a validación') : outcome.result.imported === 1 ? 'borrador' : 'borradores'}
             {outcome.result.folios ? ` (folios ${outcome.result.folios.desde} a ${outcome.result.folios.hasta})` : ''}.
           </Text>
           <AnchorLink to="/m/$module" params={{ module: m.key }} search={{}} size="sm">
@@ -187,7 +187,7 @@ function ImportForm({ m }: { m: ModuleOut }) {
             </Button>
           </Alert>
           <Title order={2} size="h4" id="errores-titulo">
-            {fmtNumber(outcome.totalErrors)} {plural(outcome.totalErrors, 'error', 'errores')}
+            {plural(outcome.totalErrors, 'error', 'errores')}
             {outcome.totalErrors > Math.min(SHOWN, outcome.errors.length) ? ` (se muestran los primeros ${fmtNumber(Math.min(SHOWN, outcome.errors.length))})` : ''}
           </Title>
           <Table.ScrollContainer minWidth={640}>
