@@ -15,6 +15,7 @@ import { SESSION_COOKIE, lookupSession } from './auth/sessions.js';
 import { EXPORTS, hit, retryAfter } from './auth/ratelimit.js';
 import { institutionRoutes } from './institutions/routes.js';
 import { userRoutes } from './users/routes.js';
+import { sessionTimeouts } from './config.js';
 import type { Ctx } from './context.js';
 import { HttpError, errorHandler, sendProblem } from './http/errors.js';
 import { recordRoutes } from './records/routes.js';
@@ -23,6 +24,7 @@ import { catalogAdminRoutes } from './catalogs/admin.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { statsRoutes } from './stats/routes.js';
 import { publicRoutes } from './public/routes.js';
+import { supportRoutes } from './support/routes.js';
 import { duplicateRoutes } from './duplicates/routes.js';
 import { incidenciaRoutes } from './incidencia/routes.js';
 import { auditRoutes } from './audit/routes.js';
@@ -126,7 +128,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: N
     if (token) {
       // The expiry warning polls /auth/me?peek=1, which must not keep an idle session alive.
       const touch = !(pathOnly === '/api/v1/auth/me' && /[?&]peek=1(&|$)/.test(req.url));
-      const a = await lookupSession(ctx.db, token, ctx.config.SINTRA_SESSION_IDLE_MIN, req.ip, touch);
+      const a = await lookupSession(ctx.db, token, sessionTimeouts(ctx.config).idleSec, req.ip, touch);
       if (a) req.actor = a;
     }
     if (PUBLIC.some((re) => re.test(pathOnly))) return;
@@ -155,6 +157,7 @@ export async function buildApp(ctx: Ctx, opts: { logger?: boolean; logStream?: N
   await attachmentRoutes(app, ctx);
   await statsRoutes(app, ctx);
   await publicRoutes(app, ctx);
+  await supportRoutes(app, ctx);
   await duplicateRoutes(app, ctx);
   await incidenciaRoutes(app, ctx);
   await auditRoutes(app, ctx);

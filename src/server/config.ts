@@ -25,6 +25,9 @@ const schema = z.object({
   SINTRA_ADMIN_MFA: z.enum(['0', '1']).default('0'),
   SINTRA_SESSION_IDLE_MIN: z.coerce.number().int().min(1).default(30),
   SINTRA_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
+  // Second-level overrides of the two above, so the web's expiry warning can be exercised in tests and training.
+  SINTRA_SESSION_IDLE_SEG: z.coerce.number().int().min(10).max(86_400).optional(),
+  SINTRA_SESSION_MAX_SEG: z.coerce.number().int().min(10).max(7 * 86_400).optional(),
   SINTRA_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(1).default(5),
   // Minutes between runs of the possible-duplicates detection (spec §4.3 rule 5); 0 turns it off.
   SINTRA_DUPLICADOS_INTERVALO_MIN: z.coerce.number().int().min(0).default(1440),
@@ -42,9 +45,20 @@ const schema = z.object({
   SINTRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   SINTRA_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   SINTRA_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  // Contact of the Secretaría Técnica on the support page (/soporte, GET /api/v1/public/soporte); unset ones are not shown.
+  SINTRA_SOPORTE_AREA: z.string().min(3).default('Secretaría Técnica de la Comisión Intersecretarial para Prevenir, Sancionar y Erradicar los Delitos en Materia de Trata de Personas'),
+  SINTRA_SOPORTE_CORREO: z.email('SINTRA_SOPORTE_CORREO debe ser una dirección de correo').optional(),
+  SINTRA_SOPORTE_TELEFONO: z.string().regex(/^[0-9 +()\-.,a-zA-Z]{7,60}$/, 'SINTRA_SOPORTE_TELEFONO: escriba el número, p. ej. 55 5128 0000 ext. 12345').optional(),
+  SINTRA_SOPORTE_HORARIO: z.string().min(3).default('Lunes a viernes de 9:00 a 18:00 h (hora del centro de México)'),
+  SINTRA_SOPORTE_DOMICILIO: z.string().min(5).optional(),
   // ClamAV daemon that scans every attachment: a Unix socket path or host:port (unset: files are kept unscanned).
   SINTRA_CLAMD_SOCKET: z.string().regex(/^(\/\S+|\[?[\w.:-]+\]?:\d{1,5})$/, 'SINTRA_CLAMD_SOCKET debe ser la ruta de un socket (/run/clamav/clamd.ctl) o host:puerto (127.0.0.1:3310)').optional(),
 });
+
+/** Idle and absolute session timeouts in seconds (the *_SEG overrides win over minutes/hours). */
+export function sessionTimeouts(c: Pick<Config, 'SINTRA_SESSION_IDLE_MIN' | 'SINTRA_SESSION_MAX_HOURS' | 'SINTRA_SESSION_IDLE_SEG' | 'SINTRA_SESSION_MAX_SEG'>): { idleSec: number; maxSec: number } {
+  return { idleSec: c.SINTRA_SESSION_IDLE_SEG ?? c.SINTRA_SESSION_IDLE_MIN * 60, maxSec: c.SINTRA_SESSION_MAX_SEG ?? c.SINTRA_SESSION_MAX_HOURS * 3600 };
+}
 
 /** The schema itself, for the deployment guide's table check. */
 export const configSchema = schema;

@@ -196,6 +196,28 @@ describe.each(dbKinds())('autenticación (%s)', (kind) => {
     expect((await get('/api/v1/auth/me', c2)).statusCode).toBe(401);
   });
 
+  it('SINTRA_SESSION_IDLE_SEG / _MAX_SEG override minutes and hours; /auth/me carries the server clock', async () => {
+    const cfg = env.ctx.config;
+    const saved = { idle: cfg.SINTRA_SESSION_IDLE_SEG, max: cfg.SINTRA_SESSION_MAX_SEG };
+    cfg.SINTRA_SESSION_IDLE_SEG = 40;
+    cfg.SINTRA_SESSION_MAX_SEG = 90;
+    try {
+      const r = await post('/api/v1/auth/login', { username: 'enlace_a', password: PW }, {}, freshIp());
+      const b = json(r);
+      const now = Date.parse(b.serverTime);
+      expect(Math.abs(now - Date.now())).toBeLessThan(10_000);
+      expect(Math.abs(Date.parse(b.idleExpiresAt) - now - 40_000)).toBeLessThan(2_000);
+      expect(Math.abs(Date.parse(b.expiresAt) - now - 90_000)).toBeLessThan(2_000);
+      expect(r.cookies.find((c) => c.name === 'sintra_sesion')?.maxAge).toBe(90);
+      // 41 seconds idle: gone (the minutes setting, 30, would still keep it).
+      await env.ctx.db.query(`update session set last_seen_at = now() - interval '41 seconds' where user_id = (select id from app_user where username = 'enlace_a')`);
+      expect((await get('/api/v1/auth/me?peek=1', cookieOf(r))).statusCode).toBe(401);
+    } finally {
+      cfg.SINTRA_SESSION_IDLE_SEG = saved.idle;
+      cfg.SINTRA_SESSION_MAX_SEG = saved.max;
+    }
+  });
+
   it('logout ends the session; a password change ends the other sessions', async () => {
     const ip = freshIp();
     const c1 = cookieOf(await post('/api/v1/auth/login', { username: 'enlace_a', password: PW }, {}, ip));

@@ -20,6 +20,8 @@ export interface Actor {
   /** When the session ends: absolute limit, and the idle limit as of this request (ISO 8601). */
   sessionExpiresAt?: string;
   idleExpiresAt?: string;
+  /** The database's clock when the session was read, so the web can place the deadlines on its own clock. */
+  serverTime?: string;
   ip: string;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { writeAudit } from '../audit/audit.js';
+import { sessionTimeouts } from '../config.js';
 import type { Ctx } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { scopeName, type Actor, type Role } from './actor.js';
@@ -37,6 +38,7 @@ function sessionOut(a: Actor, ambiente: string) {
     mfaEnrollmentRequired: a.mfaEnrollmentRequired ?? false,
     expiresAt: a.sessionExpiresAt ?? null,
     idleExpiresAt: a.idleExpiresAt ?? null,
+    serverTime: a.serverTime ?? new Date().toISOString(),
     ambiente,
   };
 }
@@ -47,7 +49,7 @@ export function cookieOptions(ctx: Ctx) {
     httpOnly: true,
     sameSite: 'strict' as const,
     secure: process.env.SINTRA_COOKIE_SECURE === '1' || ctx.config.SINTRA_COOKIE_SECURE === '1',
-    maxAge: ctx.config.SINTRA_SESSION_MAX_HOURS * 3600,
+    maxAge: sessionTimeouts(ctx.config).maxSec,
   };
 }
 
@@ -137,7 +139,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
         if (step === null && recoveryIndex < 0) return fail('segundo_factor', new HttpError('mfa_required', 'El código de verificación no es correcto o ya se usó.'));
       }
 
-      const token = await createSession(ctx.db, u!.id, ctx.config.SINTRA_SESSION_MAX_HOURS, ip, String(req.headers['user-agent'] ?? ''));
+      const token = await createSession(ctx.db, u!.id, sessionTimeouts(ctx.config).maxSec, ip, String(req.headers['user-agent'] ?? ''));
       await ctx.db.tx(async (q) => {
         await q.query(
           `update app_user set failed_logins = 0, locked_until = null, last_login_at = now(),
@@ -149,7 +151,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
         await writeAudit(q, who, { action: 'login', detail: recoveryIndex >= 0 ? { segundo_factor: 'codigo_recuperacion', codigos_restantes: u!.recovery_codes.length - 1 } : undefined });
       });
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx));
-      const me = await lookupSession(ctx.db, token, ctx.config.SINTRA_SESSION_IDLE_MIN, ip);
+      const me = await lookupSession(ctx.db, token, sessionTimeouts(ctx.config).idleSec, ip);
       return sessionOut(me!, ctx.config.SINTRA_AMBIENTE);
     },
   );

@@ -9,11 +9,11 @@ export function sha256(s: string | Buffer): string {
   return crypto.createHash('sha256').update(s).digest('hex');
 }
 
-export async function createSession(db: Queryable, userId: string, maxHours: number, ip: string, ua: string): Promise<string> {
+export async function createSession(db: Queryable, userId: string, maxSec: number, ip: string, ua: string): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   await db.query(
-    `insert into session (token_hash, user_id, expires_at, ip, user_agent) values ($1, $2, now() + make_interval(hours => $3), $4, $5)`,
-    [sha256(token), userId, maxHours, ip.slice(0, 64), ua.slice(0, 300)],
+    `insert into session (token_hash, user_id, expires_at, ip, user_agent) values ($1, $2, now() + make_interval(secs => $3), $4, $5)`,
+    [sha256(token), userId, maxSec, ip.slice(0, 64), ua.slice(0, 300)],
   );
   return token;
 }
@@ -21,14 +21,14 @@ export async function createSession(db: Queryable, userId: string, maxHours: num
 const COLS = `u.id, u.username, u.nombre, u.role, u.institucion_id, u.entidad, u.must_change_password, u.mfa_enabled, u.mfa_exento,
   i.nombre as inst_nombre, i.ambito as inst_ambito, i.entidad as inst_entidad, s.expires_at`;
 const LIVE = `s.token_hash = $1 and u.id = s.user_id and u.active
-  and s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => $2)`;
+  and s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => $2)`;
 
 /**
  * The session's actor, or null when absent, expired (absolute: expires_at) or idle too long (last_seen_at
- * older than idleMin). A request extends the idle window (touch); the web's expiry warning reads the
+ * older than idleSec). A request extends the idle window (touch); the web's expiry warning reads the
  * session without extending it (touch = false), so polling does not keep an abandoned session alive.
  */
-export async function lookupSession(db: Queryable, token: string, idleMin: number, ip: string, touch = true): Promise<Actor | null> {
+export async function lookupSession(db: Queryable, token: string, idleSec: number, ip: string, touch = true): Promise<Actor | null> {
   const rows = await db.query<{
     id: string;
     username: string;
@@ -44,15 +44,16 @@ export async function lookupSession(db: Queryable, token: string, idleMin: numbe
     inst_entidad: string | null;
     expires_at: Date | string;
     idle_expires_at: Date | string;
+    db_now: Date | string;
   }>(
     touch
       ? `update session s set last_seen_at = now()
            from app_user u join institucion i on i.codigo = u.institucion_id
-          where ${LIVE} returning ${COLS}, now() + make_interval(mins => $2) as idle_expires_at`
-      : `select ${COLS}, s.last_seen_at + make_interval(mins => $2) as idle_expires_at
+          where ${LIVE} returning ${COLS}, now() + make_interval(secs => $2) as idle_expires_at, now() as db_now`
+      : `select ${COLS}, s.last_seen_at + make_interval(secs => $2) as idle_expires_at, now() as db_now
            from session s join app_user u on u.id = s.user_id join institucion i on i.codigo = u.institucion_id
           where ${LIVE}`,
-    [sha256(token), idleMin],
+    [sha256(token), idleSec],
   );
   const r = rows[0];
   if (!r) return null;
@@ -75,6 +76,7 @@ export async function lookupSession(db: Queryable, token: string, idleMin: numbe
     // The session ends at whichever comes first.
     sessionExpiresAt: expiresAt,
     idleExpiresAt: idle < expiresAt ? idle : expiresAt,
+    serverTime: iso(r.db_now),
     ip,
   };
 }
