@@ -130,6 +130,7 @@ export const victimas = {
     {
       key: 'sexo',
       label: 'Sexo',
+      help: 'Sexo de la persona según el registro o su propia declaración; se usa en las estadísticas del art. 88.',
       type: 'catalogo',
       catalog: 'sexo',
       required: true,
@@ -163,6 +164,7 @@ export const victimas = {
       catalog: 'grupo_edad',
       required: true,
       section: 'perfil',
+      derive: { from: ['edad'], value: (v) => (typeof v.edad === 'number' && Number.isInteger(v.edad) && v.edad >= 0 ? grupoDeEdad(v.edad) : undefined) },
       help: 'Debe corresponder a la edad; si no se conoce y hay duda de que sea menor de 18 años, use «Menor de 18 años, edad no determinada».',
       sensitivity: 'P',
     },
@@ -235,6 +237,7 @@ export const victimas = {
     {
       key: 'discapacidad',
       label: '¿Tiene alguna discapacidad?',
+      help: 'Si la persona tiene alguna discapacidad (factor de vulnerabilidad). Dato sensible.',
       type: 'catalogo',
       catalog: 'si_no_ns',
       required: false,
@@ -334,6 +337,7 @@ export const victimas = {
     {
       key: 'vinculo_tratante',
       label: 'Vínculo con la persona tratante',
+      help: 'Relación de la persona con quien la explotó (familiar, pareja, empleador…). Dato sensible.',
       type: 'catalogo',
       catalog: 'vinculo_tratante',
       required: false,
@@ -483,6 +487,7 @@ export const victimas = {
     {
       key: 'medidas_proteccion',
       label: 'Medidas de protección aplicadas',
+      help: 'Medidas tomadas para proteger a la persona. Dato sensible: su difusión puede ponerla en riesgo.',
       type: 'catalogo_multiple',
       catalog: 'medida_proteccion',
       required: false,
@@ -502,6 +507,7 @@ export const victimas = {
     {
       key: 'estatus_atencion',
       label: 'Estatus de la atención',
+      help: 'En qué punto está la atención a la persona a la fecha del registro.',
       type: 'catalogo',
       catalog: 'estatus_atencion',
       required: true,

@@ -69,6 +69,13 @@ export interface Session {
   mustChangePassword: boolean;
   mfaEnrollmentRequired: boolean;
   ambiente?: 'produccion' | 'capacitacion';
+  /** Absolute end of the session (ISO, server clock). */
+  expiresAt?: string | null;
+  /** When the session ends if nothing more reaches the server (ISO, server clock). */
+  idleExpiresAt?: string | null;
+  /** The server's clock when it answered, to place the two deadlines on the browser's clock. */
+  serverTime?: string;
+  idleTimeoutSec?: number;
 }
 
 export interface Health {
@@ -96,6 +103,9 @@ export type RecordOut = Values & {
   updated_at: string;
   pending?: Issue[];
   warnings?: Issue[];
+  /** Display helpers of GET record: user id → name for the *_by ids, attachment id → details. */
+  usuarios?: Record<string, string>;
+  adjuntos?: Record<string, { name: string; size: number; type: string }>;
 };
 
 export interface ListOut {

@@ -9,6 +9,7 @@ import { ROLE_LABELS, can, useHealth, useSession } from '../api/session';
 import type { User } from '../api/types';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
+import { SessionGuard } from './SessionGuard';
 import { MfaEnrollPage } from '../features/auth/MfaEnrollPage';
 import { useLogout } from '../features/auth/api';
 import { NavLinkRouter } from '../components/links';
@@ -136,6 +137,9 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
           <NavLinkRouter to="/bitacora" label="Bitácora de auditoría" active={pathname === '/bitacora'} onClick={onNavigate} />
         </Box>
       )}
+      <Box mt="sm">
+        <NavLinkRouter to="/soporte" label="Ayuda y soporte" active={pathname === '/soporte'} onClick={onNavigate} />
+      </Box>
     </nav>
   );
 }
@@ -172,6 +176,7 @@ function Shell({ user }: { user: User }) {
       <AppShell.Main id="contenido" bg="white">
         <Outlet />
       </AppShell.Main>
+      <SessionGuard user={user} />
     </AppShell>
   );
 }
@@ -189,7 +194,7 @@ export function RootLayout() {
         <ErrorAlert error={session.error} title="No fue posible conectar con SINTRA" onRetry={() => session.refetch()} />
       </Box>
     );
-  else if (!session.data) body = <PublicFrame><LoginPage /></PublicFrame>;
+  else if (!session.data) body = <PublicFrame>{pathname === '/soporte' ? <Box p="md"><Outlet /></Box> : <LoginPage />}</PublicFrame>;
   else if (session.data.mustChangePassword) body = <PublicFrame><ChangePasswordPage forced /></PublicFrame>;
   else if (session.data.mfaEnrollmentRequired) body = <PublicFrame><MfaEnrollPage /></PublicFrame>;
   else body = <Shell user={session.data.user} />;
@@ -210,9 +215,14 @@ function PublicFrame({ children }: { children: React.ReactNode }) {
         <TrainingBanner />
         <Group h={60} px="md" justify="space-between" wrap="nowrap">
           <Brand />
-          <a href="/publico" style={{ color: 'white', fontSize: 14 }}>
-            Estadísticas públicas
-          </a>
+          <Group gap="md" wrap="nowrap">
+            <a href="/soporte" style={{ color: 'white', fontSize: 14 }}>
+              Ayuda y soporte
+            </a>
+            <a href="/publico" style={{ color: 'white', fontSize: 14 }}>
+              Estadísticas públicas
+            </a>
+          </Group>
         </Group>
       </header>
       <main id="contenido">{children}</main>

@@ -52,6 +52,10 @@ const recordRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/records/RecordPage'), 'RecordPage'),
 });
 
+// Help (features/ayuda): each module's manual, generated from its definition, and the support page (no session needed).
+const manualRoute = createRoute({ getParentRoute: () => rootRoute, path: '/m/$module/manual', component: lazyRouteComponent(() => import('../features/ayuda/ManualPage'), 'ManualPage') });
+const soporteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/soporte', component: lazyRouteComponent(() => import('../features/ayuda/SupportPage'), 'SupportPage') });
+
 const importRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/m/$module/importar',
@@ -110,7 +114,7 @@ const informeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/info
 // The audit trail (auditor, administrador).
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: '/bitacora', component: lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage') });
 
-const routeTree = rootRoute.addChildren([auditRoute, homeRoute, listRoute, newRoute, importRoute, deletedRoute, recordRoute, editRoute, statsRoute, tabuladosRoute, tablerosRoute, duplicadosRoute, publicoRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
+const routeTree = rootRoute.addChildren([auditRoute, homeRoute, listRoute, newRoute, manualRoute, soporteRoute, importRoute, deletedRoute, recordRoute, editRoute, statsRoute, tabuladosRoute, tablerosRoute, duplicadosRoute, publicoRoute, incidenciaRoute, passwordRoute, adminRoute, catalogAdminRoute, programaRoute, indicadoresRoute, acuerdosRoute, cumplimientoRoute, informeRoute]);
 
 export const router = createRouter({
   routeTree,

@@ -364,6 +364,9 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
           <Group gap="xs" component="span">
             <span>{m.name}</span>
             {record && <StatusBadge estatus={record.estatus} />}
+            <AnchorLink to="/m/$module/manual" params={{ module: m.key }} size="sm" target="_blank">
+              Manual del módulo (se abre en otra pestaña)
+            </AnchorLink>
           </Group>
         }
       />

@@ -130,6 +130,9 @@ function ModuleList({ m }: { m: ModuleOut }) {
         subtitle={m.description}
         actions={
           <>
+            <ButtonLink to="/m/$module/manual" params={{ module: m.key }} variant="subtle">
+              Manual
+            </ButtonLink>
             <ModuleFileMenu m={m} user={user} params={params} />
             {user.role === 'administrador' && (
               <ButtonLink to="/m/$module/eliminados" params={{ module: m.key }} variant="subtle">

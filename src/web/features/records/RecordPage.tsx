@@ -190,11 +190,11 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
               </dd>
               <dt>Institución</dt>
               <dd>{instLabel ? `${instLabel} (${r.institucion_id})` : r.institucion_id}</dd>
-              <Meta label="Creado" at={r.created_at} />
-              <Meta label="Última modificación" at={r.updated_at} />
-              <Meta label="Enviado a validación" at={r.enviado_at} />
-              <Meta label="Validado" at={r.validado_at} />
-              <Meta label="Devuelto" at={r.devuelto_at} />
+              <Meta label="Creado" at={r.created_at} by={userName(r, 'created_by')} />
+              <Meta label="Última modificación" at={r.updated_at} by={userName(r, 'updated_by')} />
+              <Meta label="Enviado a validación" at={r.enviado_at} by={userName(r, 'enviado_by')} />
+              <Meta label="Validado" at={r.validado_at} by={userName(r, 'validado_by')} />
+              <Meta label="Devuelto" at={r.devuelto_at} by={userName(r, 'devuelto_by')} />
               {typeof r.observaciones_validacion === 'string' && r.observaciones_validacion && (
                 <>
                   <dt>Observaciones de la validación</dt>
@@ -288,12 +288,26 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
   );
 }
 
-function Meta({ label, at }: { label: string; at: unknown }) {
+/** The name GET record gives for a *_by user id (never the bare id unless the name is unknown). */
+function userName(r: RecordOut, key: string): string | null {
+  const id = r[key];
+  if (typeof id !== 'string' || !id) return null;
+  return r.usuarios?.[id] ?? 'Usuario no disponible';
+}
+
+function Meta({ label, at, by }: { label: string; at: unknown; by?: string | null }) {
   if (typeof at !== 'string' || !at) return null;
   return (
     <>
       <dt>{label}</dt>
-      <dd>{fmtDateTime(at)}</dd>
+      <dd>
+        {fmtDateTime(at)}
+        {by && (
+          <Text span size="sm" c="dimmed" style={{ display: 'block' }}>
+            por {by}
+          </Text>
+        )}
+      </dd>
     </>
   );
 }
@@ -306,13 +320,15 @@ function FieldValue({ f, r, maps }: { f: FieldOut; r: RecordOut; maps: ReturnTyp
     shown = ids.length ? (
       <List size="sm" spacing={2}>
         {ids.map((id) => {
-          const info = fileInfo(id);
+          // GET record names each attachment; what this browser uploaded is the fallback.
+          const info = r.adjuntos?.[id] ?? fileInfo(id);
+          const kind = r.adjuntos?.[id]?.type;
           return (
             <List.Item key={id}>
-              <Anchor href={apiUrl(`/attachments/${id}`)} download>
-                {info ? info.name : `Descargar archivo ${id.slice(0, 8)}`}
+              <Anchor href={apiUrl(`/attachments/${id}`)} download={info?.name ?? true}>
+                {info ? info.name : 'Archivo adjunto (sin nombre registrado)'}
               </Anchor>
-              {info ? ` (${fmtSize(info.size)})` : ''}
+              {info ? ` (${[fmtSize(info.size), kind ? typeLabel(kind) : null].filter(Boolean).join(', ')})` : ''}
             </List.Item>
           );
         })}
@@ -348,6 +364,15 @@ function FieldValue({ f, r, maps }: { f: FieldOut; r: RecordOut; maps: ReturnTyp
     </div>
   );
 }
+
+const TYPE_LABELS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'imagen JPEG',
+  'image/png': 'imagen PNG',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel',
+};
+const typeLabel = (t: string) => TYPE_LABELS[t] ?? t;
 
 function DialogError({ e }: { e: unknown }) {
   if (!e) return null;
