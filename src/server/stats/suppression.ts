@@ -22,7 +22,7 @@
 // Every suppressed entry, primary or complementary, is shown with the same marker "<T": a different marker
 // for complementary cells would tell an attacker which hidden cells are the small ones.
 import type { CellValue, StatsResult } from './crosstab.js';
-import { minimizeMany } from './lp.js';
+import { Lp } from './lp.js';
 
 interface Entry {
   value: number;
@@ -151,8 +151,9 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
   };
 
   lineRules();
+  const cleared = new Uint8Array(entries.length);
   for (let round = 0; round < entries.length; round++) {
-    const pinned = audit(entries, lines, hidden, T, W);
+    const pinned = audit(entries, lines, hidden, T, W, cleared);
     if (!pinned.length) break;
     // Hide one more entry near the first pinned one: in the nearest line (through hidden entries) that still
     // shows something, its smallest shown member (a cell if possible).
@@ -211,9 +212,13 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
 /**
  * Hidden entries under the threshold whose value what is shown narrows to fewer than W + 1 values: every line gives
  * Σ members − margin = 0, shown values are known, hidden ones are ≥ 1; each connected group of hidden
- * entries is a small linear program, minimised and maximised for each of its small entries.
+ * entries is a small linear program. An entry is cleared as soon as two feasible tables are seen in which it
+ * differs by W or more: the true table is one, and every optimum the simplex finds is another, so most entries
+ * are cleared by the optima found for their neighbours and only the rest get their own maximum and minimum.
+ * Hiding more only widens what is possible, so `cleared` carries over from one round of the audit to the next.
+ * Returns the first entry found pinned (the caller repairs one at a time), or none.
  */
-function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W: number): number[] {
+function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W: number, cleared: Uint8Array): number[] {
   const vars: number[] = [];
   const varOf = new Map<number, number>();
   entries.forEach((_, i) => {
@@ -245,13 +250,23 @@ function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W
     for (let i = 1; i < ks.length; i++) parent[find(ks[i])] = find(ks[0]);
   }
   const groups = new Map<number, number[]>();
-  vars.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
-  const pinned: number[] = [];
-  for (const group of groups.values()) {
-    const small = group.filter((v) => entries[vars[v]].value < T);
-    if (!small.length) continue;
+  vars.forEach((_, i) => {
+    const g = groups.get(find(i));
+    if (g) g.push(i);
+    else groups.set(find(i), [i]);
+  });
+  const eqsOf = new Map<number, typeof eqs>();
+  for (const e of eqs) {
+    const g = find(e.coef.keys().next().value!);
+    const list = eqsOf.get(g);
+    if (list) list.push(e);
+    else eqsOf.set(g, [e]);
+  }
+  for (const [root, group] of groups) {
     const local = new Map(group.map((g, i) => [g, i]));
-    const sub = eqs.filter((e) => local.has(e.coef.keys().next().value!));
+    const open = group.map((_, i) => i).filter((i) => entries[vars[group[i]]].value < T && !cleared[vars[group[i]]]);
+    if (!open.length) continue;
+    const sub = eqsOf.get(root)!;
     // x = 1 + y with y ≥ 0.
     const A = sub.map((e) => {
       const row = new Array<number>(group.length).fill(0);
@@ -259,19 +274,60 @@ function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W
       return row;
     });
     const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
-    const objectives = small.flatMap((v) => [-1, 1].map((sign) => {
-      const c = new Array<number>(group.length).fill(0);
-      c[local.get(v)!] = sign;
-      return c;
-    }));
-    const out = minimizeMany(A, b, objectives);
-    small.forEach((v, i) => {
-      const hi = out[2 * i];
-      const lo = out[2 * i + 1];
-      // Unbounded above (or no solution at all): not pinned.
-      if (hi.status !== 'optimal' || lo.status !== 'optimal') return;
-      if (Math.floor(-hi.value + 1e-7) - Math.ceil(lo.value - 1e-7) < W) pinned.push(vars[v]);
-    });
+    const lp = new Lp(A, b);
+    // The true table (y = x − 1) is the first feasible point seen.
+    const lo = group.map((g) => entries[vars[g]].value - 1);
+    const hi = lo.slice();
+    const see = (y: Float64Array) => {
+      for (let k = 0; k < y.length; k++) {
+        if (y[k] < lo[k]) lo[k] = y[k];
+        if (y[k] > hi[k]) hi[k] = y[k];
+      }
+    };
+    const wide = (k: number) => Math.floor(hi[k] + 1e-7) - Math.ceil(lo[k] - 1e-7) >= W;
+    const solve = (c: Float64Array): boolean => {
+      const out = lp.minimize(c);
+      if (out.status === 'optimal') see(out.y);
+      return out.status === 'unbounded';
+    };
+    // Optima of objectives that push every entry still open up or down at once (signs drawn at random, since
+    // a plain sum is often fixed by a shown total) clear most of them; repeated while that pays.
+    let seed = 0x9e3779b9 ^ group.length;
+    const coin = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed & 1 ? 1 : -1;
+    };
+    let left = open.filter((k) => !wide(k));
+    for (let before = Infinity; left.length > 2 && left.length < before * 0.9; ) {
+      before = left.length;
+      const c = new Float64Array(group.length);
+      for (const k of left) c[k] = coin();
+      solve(c);
+      for (const k of left) c[k] = -c[k];
+      solve(c);
+      left = left.filter((k) => !wide(k));
+    }
+    for (const k of open) {
+      const e = vars[group[k]];
+      if (!wide(k)) {
+        const c = new Float64Array(group.length);
+        c[k] = -1;
+        // Unbounded above (or, with inconsistent input, no solution at all): not pinned.
+        if (solve(c) || !lp.feasible) {
+          cleared[e] = 1;
+          continue;
+        }
+        if (!wide(k)) {
+          c[k] = 1;
+          solve(c);
+        }
+      }
+      if (wide(k)) cleared[e] = 1;
+      // One is enough: the caller hides one more entry near it and asks again.
+      else return [e];
+    }
   }
-  return pinned;
+  return [];
 }
