@@ -328,6 +328,134 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
     expect((await call('enlace', 'POST', `/api/v1/users/${target}/reset-password`, {})).status).toBe(403);
   }, 300_000);
 
+  it('every remaining route: the exact status per role and case', async () => {
+    const all = (s: number) => () => s;
+    const noAuditor = (s: number) => (r: Role) => (r === 'auditor' ? 403 : s);
+    const onlyST = (s: number) => (r: Role) => (ST(r) ? s : 403);
+    const onlyAdmin = (s: number) => (r: Role) => (r === 'administrador' ? s : 403);
+    const readers = (s: number) => (r: Role) => (canRead(r) ? s : 403);
+    const writers = (s: number) => (r: Role) => (canWrite(r) ? s : 403);
+    const trail = (s: number) => (r: Role) => (r === 'auditor' || r === 'administrador' ? s : 403);
+    const none = '00000000-0000-4000-8000-000000000000';
+    // Routes whose answer does not depend on the case are probed once per role; the rest per case.
+    type Probe = { method: string; path: string; url: (u: (typeof USERS)[number], c: Case) => string; body?: (r: Role, c: Case) => unknown; expect: (r: Role, c: Case) => number; perCase?: boolean };
+    const g = (path: string, expect: Probe['expect'], url?: string): Probe => ({ method: 'GET', path, url: () => url ?? path, expect });
+    const recOf = (u: (typeof USERS)[number], c: Case) => records.find((x) => x.inst === instOf(u, c) && x.module === 'convenios')!;
+    let n = 0;
+    const probes: Probe[] = [
+      g('/api/v1/auth/me', all(200)),
+      g('/api/v1/geo/estados', all(200)),
+      g('/api/v1/modules', all(200)),
+      g('/api/v1/catalogs', all(200)),
+      g('/api/v1/stats/legal', all(200)), // the list of tables and their definitions, no figure
+      g('/api/v1/stats/legal/{id}', noAuditor(200), '/api/v1/stats/legal/T-01?anio=2024'),
+      g('/api/v1/stats/publicaciones', all(200)),
+      g('/api/v1/stats/{module}/dimensions', all(200), '/api/v1/stats/convenios/dimensions'), // the module's dimensions, no figure
+      g('/api/v1/duplicados', onlyST(200)),
+      g('/api/v1/incidencia', all(200), '/api/v1/incidencia?anio=2024'),
+      g('/api/v1/incidencia/years', all(200)),
+      g('/api/v1/audit', trail(200)),
+      g('/api/v1/audit/verify', trail(200)),
+      g('/api/v1/audit/actions', trail(200)),
+      g('/api/v1/modules/{module}/imports/template', all(200), '/api/v1/modules/convenios/imports/template?format=csv'), // made from the definition, no data
+      g('/api/v1/programa', noAuditor(200)),
+      g('/api/v1/programa/programas', noAuditor(200)),
+      g('/api/v1/programa/acciones/{codigo}/registros', (r) => (canRead(r) ? 200 : 403), '/api/v1/programa/acciones/PN2022-A1.0.0/registros'),
+      g('/api/v1/indicators', noAuditor(200)),
+      g('/api/v1/indicators/definitions', all(200)), // formulas, no figure
+      g('/api/v1/commitments', noAuditor(200)),
+      g('/api/v1/compliance', noAuditor(200)),
+      g('/api/v1/reports/snapshots', onlyST(200)),
+      g('/api/v1/reports/jobs/{id}', onlyST(404), `/api/v1/reports/jobs/${none}`),
+      g('/api/v1/reports/jobs/{id}/file', onlyST(404), `/api/v1/reports/jobs/${none}/file`),
+      g('/api/v1/reports/snapshots/{id}', onlyST(404), `/api/v1/reports/snapshots/${none}`),
+      g('/api/v1/reports/snapshots/{id}/records', onlyST(404), `/api/v1/reports/snapshots/${none}/records`),
+      g('/api/v1/reports/snapshots/{id}/stats/{module}', onlyST(404), `/api/v1/reports/snapshots/${none}/stats/convenios`),
+      g('/api/v1/reports/snapshots/{id}/legal/{tabla}', onlyST(404), `/api/v1/reports/snapshots/${none}/legal/T-01`),
+      // Record-level exports: each case's institution appears only within the reach (the leak search below).
+      { method: 'GET', path: '/api/v1/modules/{module}/export', url: () => '/api/v1/modules/convenios/export?format=csv', expect: readers(200) },
+      { method: 'GET', path: '/api/v1/modules/{module}/export', url: () => '/api/v1/modules/convenios/export?format=xlsx', expect: readers(200) },
+      { method: 'GET', path: '/api/v1/modules/{module}/export', url: () => '/api/v1/modules/victimas/export?format=csv', expect: all(403) },
+      // The history on a record page follows the record's reach; the auditor reads trails in GET /audit instead.
+      { method: 'GET', path: '/api/v1/modules/{module}/records/{id}/history', perCase: true, url: (u, c) => `/api/v1/modules/convenios/records/${recOf(u, c).id}/history`, expect: (r, c) => { const u = USERS.find((x) => x.role === r)!; return canRead(r) && reach(u, instOf(u, c)) ? 200 : 404; } },
+      // Changing things: only who may, with bodies that are valid, so a refusal is the role's and not the body's.
+      { method: 'POST', path: '/api/v1/catalogs/{catalog}/items', url: () => '/api/v1/catalogs/tipo_evento/items', body: (r) => ({ code: `MATRIZ_${r.toUpperCase()}`, label: `Valor de la matriz ${r}` }), expect: onlyAdmin(201) },
+      { method: 'PUT', path: '/api/v1/catalogs/{catalog}/items/{code}', url: () => '/api/v1/catalogs/tipo_evento/items/TALLER', body: (r) => ({ label: `Taller (${r})` }), expect: onlyAdmin(200) },
+      { method: 'POST', path: '/api/v1/stats/publicaciones', url: () => '/api/v1/stats/publicaciones', body: () => ({ periodo: '2023' }), expect: onlyST(201) },
+      { method: 'POST', path: '/api/v1/duplicados/{id}/confirmar', url: () => '/api/v1/duplicados/999999/confirmar', body: () => ({}), expect: onlyST(404) },
+      { method: 'POST', path: '/api/v1/duplicados/{id}/descartar', url: () => '/api/v1/duplicados/999999/descartar', body: () => ({}), expect: onlyST(404) },
+      { method: 'POST', path: '/api/v1/duplicados/detectar', url: () => '/api/v1/duplicados/detectar', body: () => ({}), expect: onlyST(200) },
+      { method: 'POST', path: '/api/v1/programa', url: () => '/api/v1/programa', body: (r) => ({ nombre: `Programa de la matriz (${r}) ${++n}`, periodo_inicio: `${2040 + n}-01-01`, periodo_fin: `${2040 + n}-12-31`, vigente: false }), expect: onlyAdmin(201) },
+      { method: 'PUT', path: '/api/v1/programa/{id}', url: () => `/api/v1/programa/${none}`, body: () => ({ nombre: 'Otro nombre' }), expect: onlyAdmin(404) },
+      { method: 'DELETE', path: '/api/v1/programa/{id}', url: () => `/api/v1/programa/${none}`, expect: onlyAdmin(404) },
+      { method: 'POST', path: '/api/v1/programa/{id}/objetivos', url: () => `/api/v1/programa/${none}/objetivos`, body: () => ({ numero: 1, texto: 'Objetivo de la matriz' }), expect: onlyAdmin(404) },
+      { method: 'POST', path: '/api/v1/programa/objetivos/{id}/estrategias', url: () => `/api/v1/programa/objetivos/${none}/estrategias`, body: () => ({ numero: '1.1', texto: 'Estrategia de la matriz' }), expect: onlyAdmin(404) },
+      { method: 'POST', path: '/api/v1/programa/objetivos/{id}/metas', url: () => `/api/v1/programa/objetivos/${none}/metas`, body: () => ({ tipo: 'INDICADOR', nombre: 'Meta de la matriz' }), expect: onlyAdmin(404) },
+      { method: 'POST', path: '/api/v1/programa/estrategias/{id}/acciones', url: () => `/api/v1/programa/estrategias/${none}/acciones`, body: () => ({ numero: '1.1.1', texto: 'Acción de la matriz' }), expect: onlyAdmin(404) },
+      ...(['objetivos', 'estrategias', 'acciones', 'metas'] as const).flatMap((k): Probe[] => [
+        { method: 'PUT', path: `/api/v1/programa/${k}/{id}`, url: () => `/api/v1/programa/${k}/${none}`, body: () => (k === 'metas' ? { nombre: 'Meta de la matriz' } : { texto: 'Texto de la matriz' }), expect: onlyAdmin(404) },
+        { method: 'DELETE', path: `/api/v1/programa/${k}/{id}`, url: () => `/api/v1/programa/${k}/${none}`, expect: onlyAdmin(404) },
+      ]),
+      { method: 'POST', path: '/api/v1/reports/annual/jobs', url: () => '/api/v1/reports/annual/jobs', body: () => ({ anio: 2024, snapshot: none }), expect: onlyST(404) },
+      { method: 'POST', path: '/api/v1/reports/snapshots', url: () => '/api/v1/reports/snapshots', body: () => ({ anio: 2023 }), expect: onlyST(201) },
+      { method: 'GET', path: '/api/v1/reports/annual', url: () => `/api/v1/reports/annual?anio=2024&snapshot=${none}`, expect: onlyST(404) },
+      // Public routes answer the same to everyone (the 2023 publication was made above).
+      g('/api/v1/health', all(200)),
+      g('/api/v1/health/ready', all(200)),
+      g('/api/v1/public/geo/estados', all(200)),
+      g('/api/v1/public/publicaciones', all(200)),
+      g('/api/v1/public/publicaciones/{periodo}', all(200), '/api/v1/public/publicaciones/2023'),
+      g('/api/v1/public/publicaciones/{periodo}/{tabla}', all(200), '/api/v1/public/publicaciones/2023/T-01'),
+      g('/api/v1/public/soporte', all(200)),
+      { method: 'POST', path: '/api/v1/auth/login', url: () => '/api/v1/auth/login', body: (r) => ({ username: `no_existe_${r}`, password: 'Clave-Que-No-Es-2026' }), expect: all(401) },
+      // A password change with a wrong current password, and an MFA code that is wrong: the same for everyone.
+      { method: 'POST', path: '/api/v1/auth/password', url: () => '/api/v1/auth/password', body: () => ({ currentPassword: 'no-es-la-actual-2026', newPassword: 'Una-Frase-Nueva-De-Matriz' }), expect: all(400) },
+    ];
+    const wrong: string[] = [];
+    for (const p of probes) {
+      routesSeen.add(`${p.method} ${p.path}`);
+      for (const u of USERS)
+        for (const c of p.perCase ? CASES : CASES.slice(0, 1)) {
+          const r = await call(u.role, p.method, p.url(u, c), p.body?.(u.role, c));
+          if (r.status !== p.expect(u.role, c)) wrong.push(`${p.method} ${p.url(u, c)} ${u.role} ${c}: ${r.status}, se esperaba ${p.expect(u.role, c)} (${r.text.slice(0, 160)})`);
+          const trailReader = /\/audit|\/history/.test(p.path) && (u.role === 'auditor' || u.role === 'administrador');
+          if (/json|csv|text/.test(r.type) && !trailReader) expectNoLeak(u, r.text, `${p.method} ${p.path} ${u.role} ${c}`);
+        }
+    }
+    expect(wrong).toEqual([]);
+    // Imports: only those who capture; a file with a bad row is refused whole, with the role's own institution.
+    routesSeen.add('POST /api/v1/modules/{module}/imports');
+    for (const u of USERS) {
+      const bnd = 'matrizimp';
+      const csv = 'titulo\r\n=no es un convenio\r\n';
+      const payload = Buffer.concat([
+        Buffer.from(`--${bnd}\r\nContent-Disposition: form-data; name="file"; filename="convenios.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+        Buffer.from(csv),
+        Buffer.from(`\r\n--${bnd}--\r\n`),
+      ]);
+      const r = await env.app.inject({ method: 'POST', url: '/api/v1/modules/convenios/imports', payload, headers: { cookie: cookies.get(u.role)!, 'content-type': `multipart/form-data; boundary=${bnd}` } });
+      cells++;
+      expect(r.statusCode, `import ${u.role}: ${r.body.slice(0, 200)}`).toBe(canWrite(u.role) ? 422 : 403);
+    }
+    // MFA: setting up a second factor is each user's own business; a wrong code is refused for everyone.
+    routesSeen.add('POST /api/v1/auth/mfa/setup');
+    routesSeen.add('POST /api/v1/auth/mfa/confirm');
+    routesSeen.add('POST /api/v1/auth/logout');
+    for (const u of USERS) {
+      const fresh = u.username === 'admin' ? await login(env.app) : await login(env.app, u.username, PW);
+      const as = async (method: string, url: string, payload: unknown) => {
+        cells++;
+        const r = await env.app.inject({ method: method as 'POST', url, payload: payload as object, headers: { cookie: fresh } });
+        return r.statusCode;
+      };
+      const enrolled = (await env.ctx.db.query<{ on: boolean }>(`select mfa_secret is not null and mfa_enabled as on from app_user where username = $1`, [u.username]))[0]?.on;
+      expect(await as('POST', '/api/v1/auth/mfa/setup', {}), `mfa/setup ${u.role}`).toBe(enrolled ? 409 : 200);
+      expect(await as('POST', '/api/v1/auth/mfa/confirm', { code: '000000' }), `mfa/confirm ${u.role}`).toBe(enrolled ? 409 : 400);
+      expect(await as('POST', '/api/v1/auth/logout', {}), `logout ${u.role}`).toBe(204);
+      expect(await as('GET', '/api/v1/auth/me', undefined), `me after logout ${u.role}`).toBe(401);
+    }
+  }, 600_000);
+
   it('every other route: 401 without a session; with one, no 5xx and nothing from outside the reach', async () => {
     await env.app.ready();
     const doc = env.app.swagger() as { paths: Record<string, Record<string, unknown>> };
@@ -355,8 +483,9 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
           const r = await call(null, method, fill(path, null, 'propia'), method === 'GET' ? undefined : {});
           expect(r.status, `${key} sin sesión`).toBe(401);
         }
-        if (routesSeen.has(key) || method !== 'GET') continue;
+        if (routesSeen.has(key)) continue;
         generic.push(key);
+        if (method !== 'GET') continue;
         // The case only changes the URL where it names a record.
         for (const u of USERS)
           for (const c of path.includes('{id}') ? CASES : CASES.slice(0, 1)) {
@@ -373,7 +502,7 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
     const exact = routes - generic.length;
     console.log(
       `Matriz de autorización (${kind}): ${routes} rutas × ${USERS.length} roles (+ sin sesión) × ${CASES.length} casos; ` +
-        `${exact} rutas con estatus exacto, ${generic.length} GET con verificación genérica (sin 5xx, sin fugas); ${cells} solicitudes.`,
+        `${exact} rutas con estatus exacto por rol y caso; ${generic.length} solo con verificación genérica (sin 5xx, sin fugas): ${generic.join(', ') || 'ninguna'}; ${cells} solicitudes.`,
     );
   }, 600_000);
 });

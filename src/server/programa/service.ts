@@ -430,9 +430,9 @@ export class ProgramaService {
         objetivo: `select a.codigo from pn_accion a join pn_estrategia e on e.id = a.estrategia_id where e.objetivo_id = $1`,
         estrategia: `select a.codigo from pn_accion a where a.estrategia_id = $1`,
         accion: `select a.codigo from pn_accion a where a.id = $1`,
-        meta: `select null::text as codigo where false`,
+        meta: null, // a meta holds no acción
       }[kind];
-      const codes = (await q.query<{ codigo: string }>(codesSql, [id])).map((r) => r.codigo);
+      const codes = codesSql ? (await q.query<{ codigo: string }>(codesSql, [id])).map((r) => r.codigo) : [];
       const n = await linkedRecords(q, codes);
       if (n > 0)
         throw new HttpError('invalid_state', `No se puede eliminar: ${n} registro(s) están alineados a sus acciones puntuales. Los programas anteriores se conservan legibles con sus vínculos.`);
