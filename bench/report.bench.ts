@@ -93,13 +93,13 @@ const res = await generateAnnual(ctx, actor, { anio: 2024, nuevoCorte: true }, (
 marks.push([stage, Date.now() - last]);
 const total = Date.now() - started;
 for (const [s, ms] of marks) console.log(`  ${s.padEnd(34)} ${(ms / 1000).toFixed(2)} s`);
-console.log(`Informe anual 2024 (${N} registros): ${(total / 1000).toFixed(1)} s en total; DOCX ${(res.docx.length / 1024).toFixed(0)} KiB, PDF ${((res.pdf?.length ?? 0) / 1024).toFixed(0)} KiB; ${res.model.blocks.filter((b) => b.kind === 'table').length} cuadros y ${res.model.blocks.filter((b) => b.kind === 'chart').length} gráficas.`);
+console.log(`Informe anual 2024 (${N} registros): ${(total / 1000).toFixed(1)} s en total; DOCX ${((res.docx?.length ?? 0) / 1024).toFixed(0)} KiB, PDF ${((res.pdf?.length ?? 0) / 1024).toFixed(0)} KiB; ${res.model.blocks.filter((b) => b.kind === 'table').length} cuadros y ${res.model.blocks.filter((b) => b.kind === 'chart').length} gráficas.`);
 const again = Date.now();
 const res2 = await generateAnnual(ctx, actor, { anio: 2024, snapshotId: res.snapshot.id });
 console.log(`Regenerado desde la misma instantánea en ${((Date.now() - again) / 1000).toFixed(1)} s; mismas cifras: ${res2.model.figurasSha256 === res.model.figurasSha256 ? 'sí' : 'NO'}.`);
 if (outDir) {
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'informe-2024.docx'), res.docx);
+  if (res.docx) fs.writeFileSync(path.join(outDir, 'informe-2024.docx'), res.docx);
   if (res.pdf) fs.writeFileSync(path.join(outDir, 'informe-2024.pdf'), res.pdf);
   console.log(`Escrito en ${outDir}.`);
 }

@@ -80,15 +80,16 @@ const wrap = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : 
 
 /** Horizontal bars (one series or stacked series): long category labels read better sideways. */
 export function barChart(o: { title: string; categories: string[]; series: { name: string; data: (number | null)[] }[]; stacked?: boolean; unit?: string }): { png: Buffer; width: number; height: number } {
-  const height = Math.min(900, Math.max(260, 80 + o.categories.length * (o.series.length > 1 && !o.stacked ? 16 * o.series.length : 22)));
+  const height = Math.min(1000, Math.max(240, 90 + o.categories.length * (o.series.length > 1 && !o.stacked ? 20 * o.series.length : 30)));
   const png = render(
     {
-      title: { text: o.title, left: 'center', textStyle: { fontSize: 15 } },
-      legend: o.series.length > 1 ? { bottom: 0 } : undefined,
-      grid: { left: 230, right: 50, top: 45, bottom: o.series.length > 1 ? 45 : 25 },
-      xAxis: { type: 'value', name: o.unit ?? '', minInterval: 1 },
-      yAxis: { type: 'category', data: o.categories.map((c) => wrap(c, 34)), inverse: true, axisLabel: { fontSize: 11 } },
-      series: o.series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: o.stacked ? 'total' : undefined, label: { show: !o.stacked && o.categories.length <= 20, position: 'right', fontSize: 10 } })),
+      // The image is printed about half its pixel width: 16 px labels read as 8-9 pt on paper.
+      title: { text: o.title, left: 'center', textStyle: { fontSize: 18 } },
+      legend: o.series.length > 1 ? { bottom: 0, textStyle: { fontSize: 15 } } : undefined,
+      grid: { left: 330, right: 50, top: 50, bottom: o.series.length > 1 ? 55 : 30 },
+      xAxis: { type: 'value', name: o.unit ?? '', minInterval: 1, axisLabel: { fontSize: 15 } },
+      yAxis: { type: 'category', data: o.categories.map((c) => wrap(c, 36)), inverse: true, axisLabel: { fontSize: 16, width: 320, overflow: 'truncate' } },
+      series: o.series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: o.stacked ? 'total' : undefined, barMaxWidth: 48, label: { show: !o.stacked && o.categories.length <= 20, position: 'right', fontSize: 14 } })),
     },
     height,
   );
@@ -97,16 +98,16 @@ export function barChart(o: { title: string; categories: string[]; series: { nam
 
 /** A yearly trend with an optional goal line. */
 export function lineChart(o: { title: string; categories: string[]; series: { name: string; data: (number | null)[] }[]; meta?: number | null; unit?: string }): { png: Buffer; width: number; height: number } {
-  const height = 300;
+  const height = 340;
   const png = render(
     {
-      title: { text: o.title, left: 'center', textStyle: { fontSize: 14 } },
-      legend: { bottom: 0 },
-      grid: { left: 60, right: 40, top: 45, bottom: 50 },
-      xAxis: { type: 'category', data: o.categories },
-      yAxis: { type: 'value', name: o.unit ?? '', min: 0 },
+      title: { text: o.title, left: 'center', textStyle: { fontSize: 18 } },
+      legend: { bottom: 0, textStyle: { fontSize: 15 } },
+      grid: { left: 70, right: 40, top: 55, bottom: 60 },
+      xAxis: { type: 'category', data: o.categories, axisLabel: { fontSize: 15 } },
+      yAxis: { type: 'value', name: o.unit ?? '', min: 0, nameTextStyle: { fontSize: 15 }, axisLabel: { fontSize: 15 } },
       series: [
-        ...o.series.map((s) => ({ type: 'line', name: s.name, data: s.data, connectNulls: false, label: { show: true, fontSize: 10 }, symbolSize: 7 })),
+        ...o.series.map((s) => ({ type: 'line', name: s.name, data: s.data, connectNulls: false, label: { show: true, fontSize: 13, formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? p.value.toLocaleString('es-MX', { maximumFractionDigits: 1 }) : '') }, symbolSize: 8 })),
         ...(o.meta !== undefined && o.meta !== null ? [{ type: 'line', name: 'Meta', data: o.categories.map(() => o.meta), lineStyle: { type: 'dashed' }, symbol: 'none' }] : []),
       ],
     },

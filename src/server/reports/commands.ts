@@ -36,7 +36,7 @@ export async function reportCommand(config: Config, args: string[]): Promise<num
           process.stderr.write(`  ${String(pct).padStart(3)} % ${etapa}\n`);
         }
       });
-      fs.writeFileSync(out, r.docx);
+      if (r.docx) fs.writeFileSync(out, r.docx);
       if (pdfOut && r.pdf) fs.writeFileSync(pdfOut, r.pdf);
       const n = Object.values(r.snapshot.conteos).reduce((s, x) => s + x, 0);
       console.log(`Informe anual ${year}: ${out}${pdfOut ? ` y ${pdfOut}` : ''}`);

@@ -102,12 +102,68 @@ function dimLabel(m: ModuleDef, name: string): string {
 
 const fmt = (v: number | string) => (typeof v === 'number' ? v.toLocaleString('es-MX') : v);
 
+/** Row/column label: the catalog's, or the month's name for the derived month (the engine gives its code). */
+function label(s: StatsResult, axis: 'rows' | 'cols', code: string): string {
+  const l = s.labels?.[axis][code];
+  if (l && l !== code) return l;
+  const dim = axis === 'rows' ? s.rows : s.cols;
+  if (dim === 'mes' && /^\d{1,2}$/.test(code) && MESES[Number(code) - 1]) return MESES[Number(code) - 1].replace(/^./, (c) => c.toUpperCase());
+  return l ?? code;
+}
+
+/**
+ * The engine's notes as a published reader should see them: field names as labels, and without the two that
+ * the methodology already states for every figure (validated records only, of every institution).
+ */
+function readerNotes(m: ModuleDef, notes: string[]): string[] {
+  return notes
+    .filter((n) => n !== 'Solo registros validados.' && !/^Registros de todas las instituciones/.test(n))
+    .map((n) => {
+      const sum = /^Suma de: (.+)\.$/.exec(n);
+      if (sum) return `Suma de: ${sum[1].split(', ').map((k) => dimLabel(m, k)).join('; ')}.`;
+      const dis = /^Cuenta valores distintos de «(.+)»\.$/.exec(n);
+      if (dis) return `Cuenta valores distintos de «${dimLabel(m, dis[1])}».`;
+      return n;
+    });
+}
+
+/**
+ * Relative column widths (percent) from the text: every column at least as wide as its longest word (so no word
+ * is cut in two), numbers never wrapped, and the rest to the first column, which holds the long labels.
+ */
+export function autoWidths(head: string[], rows: (string | number)[][], charsPerLine: number): number[] {
+  const n = head.length;
+  const longestWord = (v: string) => Math.max(0, ...v.split(/[\s/]+/).map((w) => w.length));
+  const min = head.map((h, j) => {
+    let w = longestWord(h) * 1.12; // headers are bold
+    for (const r of rows) {
+      const v = String(r[j] ?? '');
+      w = Math.max(w, j > 0 && /^[<\d][\d,. %<]*$/.test(v) ? v.length : longestWord(v));
+    }
+    return Math.max(4, w) + 2;
+  });
+  const want = head.map((h, j) => Math.max(min[j], ...rows.map((r) => String(r[j] ?? '').length + 2)));
+  const sumMin = min.reduce((a, x) => a + x, 0);
+  let widths = [...min];
+  if (sumMin < charsPerLine) {
+    let left = charsPerLine - sumMin;
+    const first = Math.min(left, want[0] - min[0]);
+    widths[0] += first;
+    left -= first;
+    // What remains widens the other columns evenly (or the first, when there is only one other).
+    const others = n - 1;
+    if (others > 0) for (let j = 1; j < n; j++) widths[j] += left / others;
+    else widths[0] += left;
+  } else widths = widths.map((w) => (w / sumMin) * charsPerLine);
+  return widths.map((w) => (w / charsPerLine) * 100);
+}
+
 /** A stats result as a table (catalog order, labels from the snapshot's catalogs). */
 export function tableRows(m: ModuleDef, s: StatsResult): { head: string[]; rows: (string | number)[][] } {
   const rowCodes = s.order?.rows ?? Object.keys(s.rowTotals);
   const colCodes = s.cols ? (s.order?.cols ?? Object.keys(s.colTotals)) : [];
-  const rl = (c: string) => s.labels?.rows[c] ?? c;
-  const cl = (c: string) => s.labels?.cols[c] ?? c;
+  const rl = (c: string) => label(s, 'rows', c);
+  const cl = (c: string) => label(s, 'cols', c);
   const cell = new Map(s.cells.map((c) => [`${c.row}\u0001${c.col ?? ''}`, c.value]));
   const head = [dimLabel(m, s.rows), ...colCodes.map(cl), 'Total'];
   const rows: (string | number)[][] = rowCodes.map((r) => [rl(r), ...colCodes.map((c) => fmt(cell.get(`${r}\u0001${c}`) ?? 0)), fmt(s.rowTotals[r] ?? 0)]);
@@ -125,7 +181,7 @@ function filtrosText(q: Query, period: { desde: string; hasta: string }): string
   const f = Object.entries(q)
     .filter(([k]) => k.startsWith('f.'))
     .map(([k, v]) => `${k.slice(2)} = ${String(v)}`);
-  return [`registros validados`, `fecha principal del ${period.desde} al ${period.hasta}`, ...f].join('; ');
+  return [`registros validados`, `fecha principal del ${fechaCorta(period.desde)} al ${fechaCorta(period.hasta)}`, ...f].join('; ');
 }
 
 export type Progress = (pct: number, etapa: string) => void | Promise<void>;
@@ -139,6 +195,31 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   let nGrafica = 0;
   const T = sctx.config.SINTRA_SUPPRESSION_THRESHOLD;
   const snapRef = `instantánea ${snap.id}`;
+  // A note the reader already saw in this chapter is not repeated under every table; the mark of protected
+  // figures and the count of distinct records belong to each table and always stay.
+  let seenNotes = new Set<string>();
+  const chapter = (text: string) => {
+    seenNotes = new Set();
+    blocks.push({ kind: 'heading', level: 1, text });
+  };
+  const tableNotes = (m: ModuleDef, notes: string[]) =>
+    readerNotes(m, notes).filter((n) => {
+      if (/^(Cifras protegidas|Registros distintos|Personas distintas)/.test(n)) return true;
+      if (seenNotes.has(n)) return false;
+      seenNotes.add(n);
+      return true;
+    });
+  /** A bar chart of a table, unless it has nothing to draw (no counts, or every count protected). */
+  const chartOf = (result: StatsResult, title: string) => {
+    const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
+    const colCodes = result.cols ? (result.order?.cols ?? Object.keys(result.colTotals)) : [];
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    const series = result.cols
+      ? colCodes.map((c) => ({ name: label(result, 'cols', c), data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) }))
+      : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }];
+    if (!series.some((x) => x.data.some((v) => v !== null && v > 0))) return null;
+    return barChart({ title, categories: rowCodes.map((r) => label(result, 'rows', r)), series, stacked: !!result.cols });
+  };
 
   const runTable = async (spec: TableSpec, prefix?: string) => {
     const m = getModule(spec.module)!;
@@ -156,15 +237,9 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
     const t = tableRows(m, result);
     const notes = [...result.notes];
     if (result.records !== null && result.records !== result.total) notes.unshift(`Registros distintos: ${fmt(result.records)}.`);
-    blocks.push({ kind: 'table', figure, head: t.head, rows: t.rows, notes });
-    if (spec.chart && result.cells.length) {
-      const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
-      const colCodes = result.cols ? (result.order?.cols ?? Object.keys(result.colTotals)) : [];
-      const num = (v: unknown) => (typeof v === 'number' ? v : null);
-      const series = result.cols
-        ? colCodes.map((c) => ({ name: result.labels?.cols[c] ?? c, data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) }))
-        : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }];
-      const ch = barChart({ title: figure.titulo, categories: rowCodes.map((r) => result.labels?.rows[r] ?? r), series, stacked: !!result.cols });
+    blocks.push({ kind: 'table', figure, head: t.head, rows: t.rows, notes: tableNotes(m, notes) });
+    const ch = spec.chart && result.cells.length ? chartOf(result, figure.titulo) : null;
+    if (ch) {
       nGrafica++;
       blocks.push({
         kind: 'chart',
@@ -183,7 +258,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   blocks.push({
     kind: 'bullets',
     items: [
-      `Las cifras provienen de una instantánea de la base de datos (id ${snap.id}, tomada el ${new Date(snap.taken_at).toISOString().replace('T', ' ').slice(0, 19)} UTC, huella SHA-256 ${snap.sha256.slice(0, 16)}…): los registros validados con fecha principal hasta el corte, con su versión, y los catálogos, instituciones y Programa Nacional vigentes en ese momento. Un registro agregado o modificado después no cambia este informe; regenerarlo desde la misma instantánea da las mismas cifras.`,
+      `Las cifras provienen de una instantánea de la base de datos (id ${snap.id}, tomada el ${fechaLarga(new Date(snap.taken_at).toISOString())} a las ${new Date(snap.taken_at).toISOString().slice(11, 16)} (hora UTC), huella SHA-256 ${snap.sha256.slice(0, 16)}…): los registros validados con fecha principal hasta el corte, con su versión, y los catálogos, instituciones y Programa Nacional vigentes en ese momento. Un registro agregado o modificado después no cambia este informe; regenerarlo desde la misma instantánea da las mismas cifras.`,
       'Solo se cuentan registros validados por la Secretaría Técnica o por el enlace estatal validador; nunca borradores, registros enviados sin validar ni eliminados (especificación §1.2 y §4.3).',
       'El periodo de cada registro lo da la fecha principal de su módulo (p. ej., fecha de identificación de la víctima, fecha de inicio del evento, fecha de la sesión).',
       'Las variables de opción múltiple cuentan cada registro una vez por opción elegida: los totales de esos cuadros son menciones y se indica además el número de registros distintos.',
@@ -201,7 +276,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   const totalSpecs = MODULE_TABLES.length + LEGAL_TABLES.length * CONDICIONES.length;
   for (const area of AREAS) {
     blocks.push({ kind: 'pagebreak' });
-    blocks.push({ kind: 'heading', level: 1, text: area.titulo });
+    chapter(area.titulo);
     blocks.push({ kind: 'paragraph', text: area.intro });
     for (const key of area.modules) {
       const m = getModule(key)!;
@@ -218,7 +293,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
 
   // ---- art. 88 legal tables (the statistics engine's own declarations, src/server/stats/legal.ts) ----
   blocks.push({ kind: 'pagebreak' });
-  blocks.push({ kind: 'heading', level: 1, text: 'Estadísticas del artículo 88 fracción VIII de la Ley General' });
+  chapter('Estadísticas del artículo 88 fracción VIII de la Ley General');
   blocks.push({
     kind: 'paragraph',
     text: `Desagregaciones que exige la Ley General (módulo 9, fecha de identificación en el periodo), para víctimas y, aparte, para posibles víctimas; las personas ofendidas tienen su propio resumen. Control de divulgación: cifras de 1 a ${T - 1} como «<${T}», con supresión complementaria. Las tablas por municipio se consultan en el sistema: solo se publican cuando todas sus celdas son de ${T} o más.`,
@@ -248,17 +323,9 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
         const tb = tableRows(victimas, result);
         const notes = [...result.notes];
         if (result.records !== null && result.records !== result.total) notes.unshift(`Personas distintas: ${fmt(result.records)}.`);
-        blocks.push({ kind: 'table', figure, head: tb.head, rows: tb.rows, notes });
-        if (cond.code === 'VICTIMA' && (t.id === 'T-01' || t.id === 'T-06') && part.key === 'a' && result.cells.length) {
-          const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
-          const colCodes = result.order?.cols ?? Object.keys(result.colTotals);
-          const num = (v: unknown) => (typeof v === 'number' ? v : null);
-          const ch = barChart({
-            title: figure.titulo,
-            categories: rowCodes.map((r) => result.labels?.rows[r] ?? r),
-            series: result.cols ? colCodes.map((c) => ({ name: result.labels?.cols[c] ?? c, data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) })) : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }],
-            stacked: !!result.cols,
-          });
+        blocks.push({ kind: 'table', figure, head: tb.head, rows: tb.rows, notes: tableNotes(victimas, notes) });
+        const ch = cond.code === 'VICTIMA' && (t.id === 'T-01' || t.id === 'T-06') && part.key === 'a' && result.cells.length ? chartOf(result, figure.titulo) : null;
+        if (ch) {
           nGrafica++;
           blocks.push({ kind: 'chart', figure: { id: `Gráfica ${nGrafica}`, titulo: figure.titulo, filtros: figure.filtros, consulta: `Datos del ${figure.id} (las cifras protegidas «<${T}» no se grafican)` }, ...ch });
         }
@@ -275,13 +342,13 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   const programa = await new ProgramaService(sctx).tree(sctx.readDb, { anio: snap.anio });
   data.programa = programa;
   blocks.push({ kind: 'pagebreak' });
-  blocks.push({ kind: 'heading', level: 1, text: 'Programa Nacional: indicadores y seguimiento' });
-  blocks.push({ kind: 'paragraph', text: `${programa.programa.nombre} (${programa.programa.clave}; periodo ${programa.programa.periodo_inicio} a ${programa.programa.periodo_fin}).` });
+  chapter('Programa Nacional: indicadores y seguimiento');
+  blocks.push({ kind: 'paragraph', text: `${programa.programa.nombre} (${programa.programa.clave}; periodo del ${fechaLarga(programa.programa.periodo_inicio)} al ${fechaLarga(programa.programa.periodo_fin)}).` });
   nCuadro++;
   const indFigure: Figure = {
     id: `Cuadro ${nCuadro}`,
     titulo: 'Indicadores del Programa Nacional (IND-01 a IND-15)',
-    filtros: `registros validados; periodo ${period.desde} a ${period.hasta}; nacional`,
+    filtros: `registros validados; periodo del ${fechaCorta(period.desde)} al ${fechaCorta(period.hasta)}; nacional`,
     consulta: `/api/v1/indicators?desde=${period.desde}&hasta=${period.hasta} sobre la ${snapRef} (fórmulas en el anexo)`,
   };
   const pct = (v: number | null) => (v === null ? 'n. d.' : `${v.toLocaleString('es-MX', { maximumFractionDigits: 2 })} %`);
@@ -336,7 +403,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   await progress(76, 'Seguimiento de acuerdos');
   const acuerdos = await commitmentSummary(sctx.readDb, null, { hoy: snap.fecha_corte, soloValidados: true });
   data.acuerdos = acuerdos;
-  blocks.push({ kind: 'heading', level: 1, text: 'Seguimiento de acuerdos de las comisiones' });
+  chapter('Seguimiento de acuerdos de las comisiones');
   blocks.push({
     kind: 'paragraph',
     text: `Acuerdos validados del módulo 4 al ${fechaLarga(snap.fecha_corte)}. Un acuerdo está vencido cuando su fecha compromiso es anterior a la fecha de corte y sigue pendiente o en proceso.`,
@@ -354,7 +421,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   ];
   blocks.push({
     kind: 'table',
-    figure: { id: `Cuadro ${nCuadro}`, titulo: 'Acuerdos por estado de seguimiento: nacional, Comisión Intersecretarial y comisiones estatales', filtros: `acuerdos validados; vencido al ${snap.fecha_corte}`, consulta: `/api/v1/commitments?estatus=validado&fecha_referencia=${snap.fecha_corte} sobre la ${snapRef}` },
+    figure: { id: `Cuadro ${nCuadro}`, titulo: 'Acuerdos por estado de seguimiento: nacional, Comisión Intersecretarial y comisiones estatales', filtros: `acuerdos validados; vencido al ${fechaCorta(snap.fecha_corte)}`, consulta: `/api/v1/commitments?estatus=validado&fecha_referencia=${snap.fecha_corte} sobre la ${snapRef}` },
     head: ['Órgano', 'Acuerdos', 'Pendientes', 'En proceso', 'Cumplidos', 'Reprog./cancel.', 'Vencidos', 'Cumplimiento'],
     rows: [
       sumRow('Total nacional', acuerdos.nacional),
@@ -381,14 +448,23 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   await progress(82, 'Cumplimiento del reporte');
   const cumplimiento = await compliance(sctx.readDb, null, { anio: snap.anio, hoy: snap.fecha_corte });
   data.cumplimiento = cumplimiento;
-  blocks.push({ kind: 'heading', level: 1, text: 'Cumplimiento del reporte institucional' });
+  chapter('Cumplimiento del reporte institucional');
   blocks.push({ kind: 'paragraph', text: cumplimiento.metodo });
   nCuadro++;
   blocks.push({
     kind: 'table',
     figure: { id: `Cuadro ${nCuadro}`, titulo: 'Ranking de cumplimiento del reporte al SINTRA', filtros: `instituciones obligadas a reportar; año reportado ${snap.anio}`, consulta: `/api/v1/compliance?anio=${snap.anio} sobre la ${snapRef}` },
     head: ['#', 'Institución', 'Trim. debidos', 'Trim. con envío', 'Validados', 'Devueltos', 'Completitud', 'Índice'],
-    rows: cumplimiento.items.map((i) => [i.posicion, i.codigo, i.debidos, i.trimestres_enviados, fmt(i.registros.validado), fmt(i.registros.devuelto), i.completitud === null ? 'n. d.' : `${i.completitud} %`, i.indice]),
+    rows: cumplimiento.items.map((i) => [
+      i.posicion,
+      i.nombre && i.nombre !== i.codigo ? `${i.nombre} (${i.codigo})` : i.codigo,
+      i.debidos,
+      i.trimestres_enviados,
+      fmt(i.registros.validado),
+      fmt(i.registros.devuelto),
+      i.completitud === null ? 'n. d.' : `${i.completitud.toLocaleString('es-MX', { maximumFractionDigits: 1 })} %`,
+      i.indice.toLocaleString('es-MX', { maximumFractionDigits: 1 }),
+    ]),
     notes: ['La instantánea contiene solo registros validados: «Trim. con envío» cuenta trimestres con registros validados y los devueltos no figuran.'],
     widths: [5, 30, 11, 11, 11, 10, 11, 11],
   });
@@ -396,7 +472,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
   // ---- annex ----
   await progress(86, 'Anexo de trazabilidad');
   blocks.push({ kind: 'pagebreak' });
-  blocks.push({ kind: 'heading', level: 1, text: 'Anexo. Origen de cada cifra' });
+  chapter('Anexo. Origen de cada cifra');
   blocks.push({
     kind: 'paragraph',
     text: `Todas las cifras se calcularon sobre la instantánea ${snap.id} (huella SHA-256 ${snap.sha256}). Registros por módulo en la instantánea (validados, fecha principal hasta el corte): ${Object.entries(snap.conteos)
@@ -421,7 +497,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
       const out = indicadores.find((i) => i.id === d.id)!;
       return [d.id, d.numerador.texto, d.denominador.texto, `Numerador: ${out.consulta.numerador ?? String(d.numerador.constante)}\nDenominador: ${out.consulta.denominador ?? String(d.denominador.constante)}`];
     }),
-    notes: [`Parámetros: $1 = ${period.desde}, $2 = ${period.hasta}, $3 = nulo (nacional). Solo registros validados.`],
+    notes: [`Parámetros: $1 = ${period.desde}, $2 = ${period.hasta} (fechas en formato de la base de datos, aaaa-mm-dd), $3 = nulo (nacional). Solo registros validados.`],
     widths: [9, 22, 22, 47],
   });
   await progress(88, 'Documento');
@@ -437,4 +513,9 @@ const MESES = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', '
 export function fechaLarga(d: string): string {
   const [y, m, day] = d.slice(0, 10).split('-').map(Number);
   return `${day} de ${MESES[m - 1]} de ${y}`;
+}
+/** dd/mm/aaaa, as every date the product shows. */
+export function fechaCorta(d: string): string {
+  const [y, m, day] = d.slice(0, 10).split('-');
+  return `${day}/${m}/${y}`;
 }

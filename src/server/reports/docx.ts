@@ -17,7 +17,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { fechaLarga, type Block, type ReportModel } from './content.js';
+import { autoWidths, fechaLarga, type Block, type ReportModel } from './content.js';
 
 const GUINDA = '691C32';
 const USABLE_PX = 620; // Letter with 1-inch margins, at 96 dpi
@@ -30,8 +30,9 @@ function cellParagraphs(text: string, opts: { bold?: boolean; size: number; colo
 
 function table(b: Extract<Block, { kind: 'table' }>): (Paragraph | Table)[] {
   const n = b.head.length;
-  const widths = b.widths ?? (n <= 2 ? [70, 30] : [Math.max(24, 100 - (n - 1) * 11), ...Array.from({ length: n - 1 }, () => (100 - Math.max(24, 100 - (n - 1) * 11)) / (n - 1))]);
   const size = n > 7 ? 14 : 16;
+  // 6.5 inches of text width (468 pt); Arial averages about half an em per character.
+  const widths = b.widths ?? autoWidths(b.head, b.rows, Math.floor(468 / ((size / 2) * 0.52)));
   const border = { style: BorderStyle.SINGLE, size: 2, color: 'BFBFBF' };
   const borders = { top: border, bottom: border, left: border, right: border };
   const numeric = (v: string | number) => typeof v === 'number' || /^[<\d][\d,. %<]*$/.test(String(v));
@@ -105,7 +106,7 @@ export async function toDocx(model: ReportModel): Promise<Buffer> {
     new Paragraph({ spacing: { before: 1200 }, alignment: AlignmentType.CENTER, children: [new TextRun({ text: `Periodo: ${fechaLarga(s.periodo_desde)} al ${fechaLarga(s.periodo_hasta)}`, size: 24 })] }),
     new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `Fecha de corte: ${fechaLarga(s.fecha_corte)}`, size: 24 })] }),
     new Paragraph({ spacing: { before: 600 }, alignment: AlignmentType.CENTER, children: [new TextRun({ text: `Instantánea ${s.id}`, size: 18, color: '555555' })] }),
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `Generado el ${model.generado.slice(0, 10)} · huella de las cifras ${model.figurasSha256.slice(0, 16)}`, size: 18, color: '555555' })] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `Generado el ${fechaLarga(model.generado)} · huella de las cifras ${model.figurasSha256.slice(0, 16)}`, size: 18, color: '555555' })] }),
     new Paragraph({ children: [new PageBreak()] }),
   ];
   const doc = new Document({
@@ -113,7 +114,8 @@ export async function toDocx(model: ReportModel): Promise<Buffer> {
     title: `${model.titulo} — SINTRA`,
     description: `Instantánea ${s.id}`,
     styles: {
-      default: { document: { run: { font: 'Arial', size: 20 } } },
+      // es-MX for Word's spelling and hyphenation.
+      default: { document: { run: { font: 'Arial', size: 20, language: { value: 'es-MX' } } } },
       paragraphStyles: [
         { id: 'Heading1', name: 'Heading 1', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { size: 32, bold: true, color: GUINDA }, paragraph: { spacing: { before: 240, after: 160 } } },
         { id: 'Heading2', name: 'Heading 2', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { size: 26, bold: true, color: '235B4E' }, paragraph: { spacing: { before: 240, after: 120 } } },

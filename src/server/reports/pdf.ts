@@ -2,7 +2,7 @@
 // and the PDF carries exactly the figures of the DOCX because both render one model.
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { fechaLarga, type Block, type ReportModel } from './content.js';
+import { autoWidths, fechaLarga, type Block, type ReportModel } from './content.js';
 
 const FONTS: [string, string][] = [
   ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
@@ -44,7 +44,7 @@ export async function toPdf(model: ReportModel): Promise<Buffer> {
   doc.moveDown(4).fontSize(12).text(`Periodo: ${fechaLarga(s.periodo_desde)} al ${fechaLarga(s.periodo_hasta)}`, { align: 'center' });
   doc.text(`Fecha de corte: ${fechaLarga(s.fecha_corte)}`, { align: 'center' });
   doc.moveDown(2).fontSize(9).fillColor('#555555').text(`Instantánea ${s.id}`, { align: 'center' });
-  doc.text(`Generado el ${model.generado.slice(0, 10)} · huella de las cifras ${model.figurasSha256.slice(0, 16)}`, { align: 'center' });
+  doc.text(`Generado el ${fechaLarga(model.generado)} · huella de las cifras ${model.figurasSha256.slice(0, 16)}`, { align: 'center' });
   doc.addPage();
 
   const caption = (id: string, titulo: string) => {
@@ -54,10 +54,11 @@ export async function toPdf(model: ReportModel): Promise<Buffer> {
 
   const drawTable = (b: Extract<Block, { kind: 'table' }>) => {
     const n = b.head.length;
-    const pcts = b.widths ?? (n <= 2 ? [70, 30] : [Math.max(24, 100 - (n - 1) * 11), ...Array.from({ length: n - 1 }, () => (100 - Math.max(24, 100 - (n - 1) * 11)) / (n - 1))]);
+    const fs = n > 7 ? 6.5 : 7.5;
+    // Liberation Sans averages about half an em per character.
+    const pcts = b.widths ?? autoWidths(b.head, b.rows, Math.floor(W / (fs * 0.52)));
     const sum = pcts.reduce((a, x) => a + x, 0);
     const widths = pcts.map((p) => (p / sum) * W);
-    const fs = n > 7 ? 6.5 : 7.5;
     const pad = 2.5;
     const numeric = (v: string) => /^[<\d][\d,. %<]*$/.test(v);
     const rowHeight = (cells: string[], font: string) => {
@@ -84,9 +85,12 @@ export async function toPdf(model: ReportModel): Promise<Buffer> {
     ensure(40 + rowHeight(head, 'B'));
     if (b.figure.titulo) caption(b.figure.id, b.figure.titulo);
     drawRow(head, { head: true });
+    doc.font('R').fontSize(7);
+    const notesHeight = b.notes.reduce((a, note) => a + doc.heightOfString(clean(note), { width: W }), 0) + 4;
     b.rows.forEach((r, k) => {
       const cells = r.map(String);
-      const h = rowHeight(cells, 'R');
+      // The last row keeps the notes on its page: a note alone at the top of a page reads as belonging to nothing.
+      const h = rowHeight(cells, 'R') + (k === b.rows.length - 1 ? notesHeight : 0);
       if (doc.y + h > bottom()) {
         doc.addPage();
         drawRow(head, { head: true });

@@ -39,7 +39,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
     async (req, reply) => {
       const anio = anioOf(req.query.anio)!;
       const format = formatOf(req.query.format);
-      const r = await generateAnnual(ctx, req.actor!, { anio, snapshotId: req.query.snapshot || null, nuevoCorte: req.query.nuevo_corte === '1', pdf: format === 'pdf' });
+      const r = await generateAnnual(ctx, req.actor!, { anio, snapshotId: req.query.snapshot || null, nuevoCorte: req.query.nuevo_corte === '1', pdf: format === 'pdf', docx: format === 'docx' });
       return reply
         .header('content-type', format === 'pdf' ? 'application/pdf' : DOCX)
         .header('content-disposition', `attachment; filename="informe-anual-${anio}.${format}"`)

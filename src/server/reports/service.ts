@@ -17,7 +17,7 @@ export function mustGenerate(a: Actor) {
 export interface AnnualResult {
   snapshot: SnapshotRow;
   model: ReportModel;
-  docx: Buffer;
+  docx: Buffer | null;
   pdf: Buffer | null;
   ms: number;
 }
@@ -29,7 +29,7 @@ export interface AnnualResult {
 export async function generateAnnual(
   ctx: Ctx,
   a: Actor,
-  opts: { anio: number; snapshotId?: string | null; nuevoCorte?: boolean; pdf?: boolean },
+  opts: { anio: number; snapshotId?: string | null; nuevoCorte?: boolean; pdf?: boolean; docx?: boolean },
   progress: Progress = () => undefined,
 ): Promise<AnnualResult> {
   mustGenerate(a);
@@ -46,10 +46,11 @@ export async function generateAnnual(
   await progress(20, 'Cálculo de cifras');
   const model = await withSnapshot(ctx, snap.id, (sctx, s) => buildAnnualModel(sctx, s, a, progress));
   await progress(90, 'Documento Word');
-  const docx = await toDocx(model);
+  // A request for the PDF alone does not pay for the Word document (and the other way round, see `pdf`).
+  const docx = opts.docx === false ? null : await toDocx(model);
   await progress(95, 'PDF');
   const pdf = opts.pdf === false ? null : await toPdf(model);
-  await ctx.db.tx((q) => auditReport(q, a, { tipo: 'informe_anual', format: pdf ? 'docx+pdf' : 'docx', parametros: { anio: opts.anio, instantanea: snap.id, figuras_sha256: model.figurasSha256 } }));
+  await ctx.db.tx((q) => auditReport(q, a, { tipo: 'informe_anual', format: [docx && 'docx', pdf && 'pdf'].filter(Boolean).join('+'), parametros: { anio: opts.anio, instantanea: snap.id, figuras_sha256: model.figurasSha256 } }));
   await progress(100, 'Listo');
   return { snapshot: snap, model, docx, pdf, ms: Date.now() - t0 };
 }
