@@ -108,6 +108,12 @@ export interface FieldDef {
   notAbove?: string;
   /** numbers: computed total = sum of these fields; stored, read-only in the form. */
   sumOf?: readonly string[];
+  /**
+   * Computed from other fields whenever `value` gives one (e.g. the age group from the recorded age):
+   * the server fills it when it comes empty, the form sets it and shows it read-only. When `value`
+   * gives undefined (age unknown) the field is captured as usual.
+   */
+  derive?: { from: readonly string[]; value: (v: Values) => string | number | undefined };
   /** The value is only allowed when the condition holds (else it must be empty). */
   onlyIf?: Cond;
 

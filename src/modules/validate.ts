@@ -214,10 +214,17 @@ function isOtroCode(code: string): boolean {
   return code === 'OTRO' || code === 'OTRA';
 }
 
-/** Computes the stored totals (sumOf): the sum when every component is present, else null. */
+/**
+ * Computes the stored totals (sumOf): the sum when every component is present, else null; and fills
+ * derived fields (derive) left empty. A derived value sent that disagrees is left to the module's rule.
+ */
 export function computeTotals(m: ModuleDef, v: Values): Issue[] {
   const errors: Issue[] = [];
   for (const f of m.fields) {
+    if (f.derive && (v[f.key] === null || v[f.key] === undefined || v[f.key] === '')) {
+      const d = f.derive.value(v);
+      if (d !== undefined) v[f.key] = d;
+    }
     if (!f.sumOf) continue;
     const parts = f.sumOf.map((k) => v[k]);
     const sum = parts.every((x) => typeof x === 'number') ? (parts as number[]).reduce((a, b) => a + b, 0) : null;

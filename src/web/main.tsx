@@ -7,7 +7,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, setAuthHandlers } from './api/client';
+import { ApiError, setAuthHandlers, setServerReachedHandler } from './api/client';
+import { sessionClock } from './api/sessionClock';
 import { expiredStore, meQuery } from './api/session';
 import { router } from './app/router';
 import { theme } from './app/theme';
@@ -25,7 +26,9 @@ const queryClient = new QueryClient({
 
 setAuthHandlers({
   unauthorized: () => {
-    // Back to the login; the page (and any form's kept input) comes back after signing in.
+    // Someone was signed in on this page: it stays, under the sign-in dialog (SessionGuard).
+    if (queryClient.getQueryData(meQuery.queryKey) && sessionClock.ended()) return;
+    // Otherwise back to the login; the page comes back after signing in.
     if (queryClient.getQueryData(meQuery.queryKey)) expiredStore.set(true);
     queryClient.setQueryData(meQuery.queryKey, null);
   },
@@ -33,6 +36,8 @@ setAuthHandlers({
     void queryClient.invalidateQueries({ queryKey: meQuery.queryKey });
   },
 });
+
+setServerReachedHandler((path, query) => sessionClock.reached(path, query));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -206,6 +206,7 @@ describe.each(dbKinds())('autenticación (%s)', (kind) => {
       const b = json(r);
       const now = Date.parse(b.serverTime);
       expect(Math.abs(now - Date.now())).toBeLessThan(10_000);
+      expect(b.idleTimeoutSec).toBe(40);
       expect(Math.abs(Date.parse(b.idleExpiresAt) - now - 40_000)).toBeLessThan(2_000);
       expect(Math.abs(Date.parse(b.expiresAt) - now - 90_000)).toBeLessThan(2_000);
       expect(r.cookies.find((c) => c.name === 'sintra_sesion')?.maxAge).toBe(90);

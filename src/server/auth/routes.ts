@@ -31,7 +31,7 @@ export function publicUser(a: Actor) {
 }
 
 /** What /auth/login and /auth/me answer: who, what is still required, and when the session ends. */
-function sessionOut(a: Actor, ambiente: string) {
+function sessionOut(a: Actor, ambiente: string, idleTimeoutSec: number) {
   return {
     user: publicUser(a),
     mustChangePassword: a.mustChangePassword,
@@ -39,6 +39,7 @@ function sessionOut(a: Actor, ambiente: string) {
     expiresAt: a.sessionExpiresAt ?? null,
     idleExpiresAt: a.idleExpiresAt ?? null,
     serverTime: a.serverTime ?? new Date().toISOString(),
+    idleTimeoutSec,
     ambiente,
   };
 }
@@ -152,7 +153,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
       });
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx));
       const me = await lookupSession(ctx.db, token, sessionTimeouts(ctx.config).idleSec, ip);
-      return sessionOut(me!, ctx.config.SINTRA_AMBIENTE);
+      return sessionOut(me!, ctx.config.SINTRA_AMBIENTE, sessionTimeouts(ctx.config).idleSec);
     },
   );
 
@@ -173,7 +174,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
         querystring: z.object({ peek: z.enum(['0', '1']).optional() }),
       },
     },
-    async (req) => sessionOut(req.actor!, ctx.config.SINTRA_AMBIENTE),
+    async (req) => sessionOut(req.actor!, ctx.config.SINTRA_AMBIENTE, sessionTimeouts(ctx.config).idleSec),
   );
 
   r.post(

@@ -44,6 +44,12 @@ function defaultDetail(status: number): string {
 }
 
 type AuthListener = (e: ApiError) => void;
+let onServerReached: ((path: string, query: QueryParams | undefined) => void) | null = null;
+
+/** Called on every answered request that carried the session (it extends the idle window). */
+export function setServerReachedHandler(h: (path: string, query: QueryParams | undefined) => void): void {
+  onServerReached = h;
+}
 let onUnauthorized: AuthListener | null = null;
 let onPasswordChangeRequired: AuthListener | null = null;
 
@@ -99,6 +105,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, null);
   }
+  if (res.status !== 401) onServerReached?.(path, opts.query);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const parsed: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text().catch(() => null);

@@ -1,15 +1,19 @@
 // Who is signed in (GET /auth/me) and the environment (GET /health): read by every part of the app.
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from './client';
+import { sessionClock } from './sessionClock';
 import type { Health, Role, Session, User } from './types';
 
 export const meQuery = queryOptions({
   queryKey: ['auth', 'me'],
   queryFn: async (): Promise<Session | null> => {
     try {
-      return await api<Session>('/auth/me', { quiet401: true });
+      const s = await api<Session>('/auth/me', { quiet401: true });
+      sessionClock.fromSession(s);
+      return s;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return null;
+      // A session that ends under an open page keeps the page (and its typed input) behind the sign-in dialog.
+      if (e instanceof ApiError && e.status === 401) return sessionClock.ended() ? sessionClock.get().last : null;
       throw e;
     }
   },

@@ -1,6 +1,10 @@
 // Unsaved form input kept in the browser, keyed by user + module + record, so nothing typed is
-// lost when the session expires or the page reloads. Victim records (sensitive data) are kept
-// only in sessionStorage (gone when the tab closes); other modules in localStorage.
+// lost when the session expires (the sign-in dialog keeps the page) or the user leaves the form.
+// Victim records are kept only in this page's memory, never in Web Storage: sessionStorage and
+// localStorage are written to the browser profile on disk, where whoever uses the computer next
+// (or a restored session) could read a victim's profile. Leaving the page loses that copy, so the
+// victims form says so and offers the server-side draft («Guardar borrador», any subset of fields).
+// Other modules (no personal data) are kept in localStorage and survive a reload.
 import type { Values } from '../api/types';
 
 const PREFIX = 'sintra:draft:';
@@ -14,9 +18,21 @@ export interface Draft {
   savedAt: string;
 }
 
-function storeFor(moduleKey: string): Storage | null {
+const memory = new Map<string, string>();
+const memoryStore = {
+  getItem: (k: string) => memory.get(k) ?? null,
+  setItem: (k: string, v: string) => void memory.set(k, v),
+  removeItem: (k: string) => void memory.delete(k),
+};
+
+/** Modules whose unsaved input never leaves memory. */
+export function draftsInMemoryOnly(moduleKey: string): boolean {
+  return moduleKey === 'victimas';
+}
+
+function storeFor(moduleKey: string): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null {
   try {
-    return moduleKey === 'victimas' ? window.sessionStorage : window.localStorage;
+    return draftsInMemoryOnly(moduleKey) ? memoryStore : window.localStorage;
   } catch {
     return null;
   }
@@ -50,8 +66,9 @@ export function removeDraft(userId: string, moduleKey: string, recordId: string 
   storeFor(moduleKey)?.removeItem(draftKey(userId, moduleKey, recordId));
 }
 
-/** On sign-out: the sensitive (session) copies go; the others stay for the same user. */
+/** On sign-out: the sensitive (memory and session) copies go; the others stay for the same user. */
 export function clearSessionDrafts(): void {
+  memory.clear();
   try {
     const s = window.sessionStorage;
     for (let i = s.length - 1; i >= 0; i--) {

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { expiredStore, meQuery } from '../../api/session';
+import { sessionClock } from '../../api/sessionClock';
 import type { Session } from '../../api/types';
 import { clearSessionDrafts } from '../../lib/drafts';
 
@@ -17,6 +18,7 @@ export function useLogin() {
     mutationFn: (body: LoginBody) => api<Session>('/auth/login', { method: 'POST', body, quiet401: true }),
     onSuccess: async (s) => {
       expiredStore.set(false);
+      sessionClock.fromSession(s);
       const prev = qc.getQueryData(meQuery.queryKey);
       // Another person signing in on this browser must not see the previous one's cached data.
       if (prev && prev.user.id !== s.user.id) qc.clear();
@@ -49,6 +51,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => api<void>('/auth/logout', { method: 'POST', body: {}, quiet401: true }).catch(() => undefined),
     onSettled: () => {
+      sessionClock.forget();
       clearSessionDrafts();
       qc.clear();
       qc.setQueryData(meQuery.queryKey, null);

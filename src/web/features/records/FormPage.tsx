@@ -1,7 +1,7 @@
 // The generic record form, built from the module definition (never written per module): metadata
 // first, then the definition's sections, one input per field type, the server's rules run live,
 // drafts kept in the browser, version conflicts shown field by field.
-import { Alert, Anchor, Box, Button, Grid, Group, List, Paper, Stack, Text, TextInput, ThemeIcon, Title, NumberInput, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Grid, Group, List, Paper, Progress, Stack, Text, TextInput, ThemeIcon, Title, NumberInput, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
@@ -16,10 +16,10 @@ import { AnchorLink } from '../../components/links';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
-import { loadDraft, removeDraft, saveDraft, type Draft } from '../../lib/drafts';
+import { draftsInMemoryOnly, loadDraft, removeDraft, saveDraft, type Draft } from '../../lib/drafts';
 import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { recordQuery, useSaveRecord, useWorkflow } from './api';
-import { ConflictDialog, type Conflict } from './form/ConflictDialog';
+import { ConflictDialog, mergeMine, type Conflict } from './form/ConflictDialog';
 import { useClearOnConditionEnd } from './form/conditional';
 import { INPUTS } from './form/inputs';
 import { catalogLookup, describeCond, hiddenNow, isFilled, isOtroSelected, localDef, requiredNow, runRules, todayMx, toBody, toCondValues } from './form/rules';
@@ -218,6 +218,9 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
   }).filter((x) => x.fs.length > 0);
 
   const pendingCount = live.pending.length + live.errors.length;
+  const reqTotal = sectionStats.reduce((a, x) => a + x.req, 0);
+  const reqFilled = sectionStats.reduce((a, x) => a + x.filled, 0);
+  const progress = reqTotal ? Math.round((reqFilled / reqTotal) * 100) : 100;
   const estatus = record?.estatus ?? 'borrador';
   const canSubmit = estatus === 'borrador' || estatus === 'devuelto';
 
@@ -230,7 +233,8 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
     if (e instanceof ApiError) {
       if (e.status === 401) return; // the login opens; the input is kept in the browser
       if (e.status === 409 && e.code !== 'invalid_state' && e.current) {
-        setConflict({ current: e.current });
+        // Field values as the form holds them (dates, numbers), beside the record's version and status.
+        setConflict({ current: { ...e.current, ...valuesFromRecord(m, e.current) } });
         return;
       }
       if (e.errors.length) {
@@ -245,6 +249,20 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
 
   const { setValue: rhfSetValue } = form;
   const setValue = useCallback((k: string, v: unknown) => rhfSetValue(k, v, { shouldDirty: true }), [rhfSetValue]);
+
+  // Fields the definition derives from others (the age group from the age): kept in step with their
+  // source and shown read-only, with the server's own function, so they are never typed apart.
+  const derivedNow = useMemo(() => {
+    const out: Record<string, string | number> = {};
+    for (const f of def?.fields ?? []) {
+      const d = f.derive?.value(toCondValues(values));
+      if (d !== undefined) out[f.key] = d;
+    }
+    return out;
+  }, [def, values]);
+  useEffect(() => {
+    for (const [k, d] of Object.entries(derivedNow)) if (form.getValues(k) !== d) setValue(k, d);
+  }, [derivedNow, form, setValue]);
   // A field whose condition stops holding after the user's change is emptied, with a notice to undo it.
   useClearOnConditionEnd(def, values, dirty, setValue, (cleared) => {
     const id = `vaciado-${Date.now()}`;
@@ -385,6 +403,12 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
           Este registro ya fue enviado a validación: al guardar, debe cumplir todas las reglas.
         </Alert>
       )}
+      {draftsInMemoryOnly(m.key) && (
+        <Text size="sm" c="dimmed">
+          Por tratarse de datos de víctimas, lo que capture sin guardar se conserva solo mientras esta página esté abierta (también si su sesión
+          expira); no se guarda en el navegador. Use «Guardar borrador» para conservarlo en SINTRA.
+        </Text>
+      )}
       {restored && (
         <Alert color="yellow" variant="light" title="Se recuperó lo que había capturado sin guardar" role="status">
           <Text size="sm">
@@ -437,6 +461,10 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 3 }}>
           <Paper withBorder p="sm" radius="md" style={{ position: 'sticky', top: 110 }} component="nav" aria-label="Secciones del formulario">
+            <Text fw={700} size="sm" mb={4} id="avance-captura">
+              Avance: {fmtNumber(reqFilled)} de {fmtNumber(reqTotal)} obligatorios
+            </Text>
+            <Progress value={progress} color={progress === 100 ? 'verde.7' : 'guinda.7'} size="md" mb="sm" aria-labelledby="avance-captura" />
             <Text fw={700} size="sm" mb="xs">
               Secciones
             </Text>
@@ -513,6 +541,8 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
                           computed={f.sumOf ? live.totals[f.key] : undefined}
                           sumLabel={f.sumOf ? f.sumOf.map((k) => fields.find((x) => x.key === k)?.label ?? k).join(' + ') : undefined}
                           stateValue={f.stateField ? values[f.stateField] : undefined}
+                          derivedText={f.key in derivedNow ? (maps[f.catalog ?? '']?.get(String(derivedNow[f.key]))?.label ?? String(derivedNow[f.key])) : undefined}
+                          derivedFrom={f.key in derivedNow ? labelFor(def?.fields.find((x) => x.key === f.key)?.derive?.from[0] ?? '') : undefined}
                           otroVisible={Boolean(f.otro) && isOtroSelected(values[f.key])}
                           user={user}
                           institucionLabel={maps.institucion?.get(user.institucion_id)?.label ?? user.institucion_nombre}
@@ -562,7 +592,12 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
         busy={busy !== null}
         onClose={() => setConflict(null)}
         onKeepMine={async () => {
-          const v = conflict?.current.version;
+          if (!conflict) return;
+          const v = conflict.current.version;
+          const stored = valuesFromRecord(m, conflict.current);
+          const keys = fields.flatMap((f) => (f.otro ? [f.key, `${f.key}_otro`] : [f.key]));
+          const merged = mergeMine(keys, baseline, form.getValues(), stored);
+          for (const k of keys) if (merged[k] !== form.getValues(k)) setValue(k, merged[k]);
           setBusy('save');
           const rec = await doSave(typeof v === 'number' ? v : undefined);
           setBusy(null);
@@ -599,6 +634,9 @@ interface FieldBlockProps {
   computed?: unknown;
   sumLabel?: string;
   stateValue?: unknown;
+  /** Shown read-only: the value derived from another field, and that field's label. */
+  derivedText?: string;
+  derivedFrom?: string;
   otroVisible: boolean;
   user: User;
   institucionLabel: string;
@@ -620,6 +658,8 @@ function samePropsFB(a: FieldBlockProps, b: FieldBlockProps): boolean {
     a.computed === b.computed &&
     a.sumLabel === b.sumLabel &&
     a.stateValue === b.stateValue &&
+    a.derivedText === b.derivedText &&
+    a.derivedFrom === b.derivedFrom &&
     a.otroVisible === b.otroVisible &&
     a.user === b.user &&
     a.institucionLabel === b.institucionLabel &&
@@ -666,6 +706,19 @@ const FieldBlock = memo(function FieldBlock(p: FieldBlockProps) {
         variant="filled"
         styles={{ wrapper: { maxWidth: 260 } }}
         error={errorNode(p.messages)}
+      />
+    );
+  } else if (p.derivedText !== undefined) {
+    input = (
+      <TextInput
+        id={id}
+        label={f.label}
+        description={`Se calcula a partir de «${p.derivedFrom ?? ''}»; para cambiarlo, corrija ese dato.`}
+        value={p.derivedText}
+        readOnly
+        variant="filled"
+        error={errorNode(p.messages)}
+        styles={{ wrapper: { maxWidth: 420 } }}
       />
     );
   } else if (f.key === 'institucion_id' && !can.onBehalf(p.user)) {

@@ -9,7 +9,7 @@ export interface Conflict {
   current: Values;
 }
 
-function same(a: unknown, b: unknown): boolean {
+export function same(a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) ? null : Array.isArray(v) ? [...v].map(String).sort() : v);
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
@@ -21,6 +21,16 @@ export function changedFields(fields: FieldOut[], loaded: Values, current: Value
     if (f.otro && !same(loaded[`${f.key}_otro`], current[`${f.key}_otro`]))
       out.push({ ...f, key: `${f.key}_otro`, type: 'texto', catalog: null, label: `${f.label} — especificación de «Otro»` });
   }
+  return out;
+}
+
+/**
+ * The user's input over the stored record: fields the user changed keep the user's value, fields only
+ * the other person changed take theirs (so «Usar mis cambios» does not silently undo their work).
+ */
+export function mergeMine(keys: string[], loaded: Values, mine: Values, current: Values): Values {
+  const out: Values = { ...mine };
+  for (const k of keys) if (same(mine[k], loaded[k]) && !same(current[k], loaded[k])) out[k] = current[k];
   return out;
 }
 
@@ -52,7 +62,8 @@ export function ConflictDialog({
     <Modal opened={conflict !== null} onClose={onClose} title="Otra persona guardó este registro antes que usted" size="xl" centered>
       <Text size="sm" mb="sm">
         {cur.updated_at ? `El registro se guardó el ${fmtDateTime(cur.updated_at)}. ` : ''}
-        Su captura no se ha perdido. Revise las diferencias y elija cómo continuar.
+        Su captura no se ha perdido. Revise lo que cambió la otra persona y elija cómo continuar: «Usar mis cambios» guarda lo que
+        usted modificó y conserva lo demás que guardó la otra persona.
       </Text>
       {diff.length === 0 ? (
         <Alert color="blue" variant="light" mb="md">
@@ -77,7 +88,20 @@ export function ConflictDialog({
                   </Table.Th>
                   <Table.Td>{show(f, loaded[f.key])}</Table.Td>
                   <Table.Td>{show(f, cur[f.key])}</Table.Td>
-                  <Table.Td>{show(f, mine[f.key])}</Table.Td>
+                  <Table.Td>
+                    {same(mine[f.key], loaded[f.key]) ? (
+                      <Text size="sm" c="dimmed">
+                        Sin cambio suyo (se conserva lo de la otra persona)
+                      </Text>
+                    ) : (
+                      <>
+                        {show(f, mine[f.key])}
+                        <Text size="xs" fw={700} c="#a14a00">
+                          Ambos lo cambiaron: se guardará el suyo
+                        </Text>
+                      </>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
