@@ -80,13 +80,16 @@ const wrap = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : 
 
 /** Horizontal bars (one series or stacked series): long category labels read better sideways. */
 export function barChart(o: { title: string; categories: string[]; series: { name: string; data: (number | null)[] }[]; stacked?: boolean; unit?: string }): { png: Buffer; width: number; height: number } {
-  const height = Math.min(1000, Math.max(240, 90 + o.categories.length * (o.series.length > 1 && !o.stacked ? 20 * o.series.length : 30)));
+  // The legend wraps below the bars: room for its lines (about three long series names per line), never over them.
+  const legendLines = o.series.length > 1 ? Math.ceil(o.series.length / 3) : 0;
+  const legendH = legendLines * 26;
+  const height = Math.min(1000, Math.max(240, 90 + o.categories.length * (o.series.length > 1 && !o.stacked ? 20 * o.series.length : 30))) + legendH;
   const png = render(
     {
       // The image is printed about half its pixel width: 16 px labels read as 8-9 pt on paper.
       title: { text: o.title, left: 'center', textStyle: { fontSize: 18 } },
-      legend: o.series.length > 1 ? { bottom: 0, textStyle: { fontSize: 15 } } : undefined,
-      grid: { left: 330, right: 50, top: 50, bottom: o.series.length > 1 ? 55 : 30 },
+      legend: o.series.length > 1 ? { bottom: 0, left: 'center', width: CHART_WIDTH - 40, textStyle: { fontSize: 15 } } : undefined,
+      grid: { left: 330, right: 50, top: 50, bottom: 30 + legendH + (o.series.length > 1 ? 10 : 0) },
       xAxis: { type: 'value', name: o.unit ?? '', minInterval: 1, axisLabel: { fontSize: 15 } },
       yAxis: { type: 'category', data: o.categories.map((c) => wrap(c, 36)), inverse: true, axisLabel: { fontSize: 16, width: 320, overflow: 'truncate' } },
       series: o.series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: o.stacked ? 'total' : undefined, barMaxWidth: 48, label: { show: !o.stacked && o.categories.length <= 20, position: 'right', fontSize: 14 } })),

@@ -30,7 +30,7 @@ export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string }
   | { kind: 'paragraph'; text: string; small?: boolean }
   | { kind: 'bullets'; items: string[] }
-  | { kind: 'table'; figure: Figure; head: string[]; rows: (string | number)[][]; notes: string[]; widths?: number[] }
+  | { kind: 'table'; figure: Figure; head: string[]; rows: (string | number)[][]; notes: string[]; widths?: number[]; continuation?: boolean }
   | { kind: 'chart'; figure: Figure; png: Buffer; width: number; height: number }
   | { kind: 'pagebreak' };
 
@@ -158,6 +158,37 @@ export function autoWidths(head: string[], rows: (string | number)[][], charsPer
   return widths.map((w) => (w / charsPerLine) * 100);
 }
 
+/** Series a chart's legend shows legibly. */
+const MAX_CHART_SERIES = 8;
+
+/** Value columns a printed table holds (besides the row labels): more would be unreadable on a portrait page. */
+export const MAX_PRINTED_COLS = 8;
+type TableBlock = Extract<Block, { kind: 'table' }>;
+
+/**
+ * A table wider than a page, as consecutive tables of at most MAX_PRINTED_COLS value columns, each repeating the
+ * row labels; the continuations keep the figure's number and say which columns they hold, the notes go last.
+ */
+export function splitWide(b: TableBlock): TableBlock[] {
+  const values = b.head.length - 1;
+  if (values <= MAX_PRINTED_COLS) return [b];
+  const out: TableBlock[] = [];
+  for (let start = 1; start <= values; start += MAX_PRINTED_COLS) {
+    const end = Math.min(values, start + MAX_PRINTED_COLS - 1);
+    const pick = (r: (string | number)[]) => [r[0], ...r.slice(start, end + 1)];
+    const last = end === values;
+    out.push({
+      kind: 'table',
+      figure: { ...b.figure, titulo: `${b.figure.titulo} (columnas ${start} a ${end} de ${values})` },
+      head: pick(b.head) as string[],
+      rows: b.rows.map(pick),
+      notes: last ? b.notes : [],
+      ...(start > 1 ? { continuation: true } : {}),
+    });
+  }
+  return out;
+}
+
 /** A stats result as a table (catalog order, labels from the snapshot's catalogs). */
 export function tableRows(m: ModuleDef, s: StatsResult): { head: string[]; rows: (string | number)[][] } {
   const rowCodes = s.order?.rows ?? Object.keys(s.rowTotals);
@@ -214,9 +245,17 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
     const rowCodes = result.order?.rows ?? Object.keys(result.rowTotals);
     const colCodes = result.cols ? (result.order?.cols ?? Object.keys(result.colTotals)) : [];
     const num = (v: unknown) => (typeof v === 'number' ? v : null);
-    const series = result.cols
+    let series = result.cols
       ? colCodes.map((c) => ({ name: label(result, 'cols', c), data: rowCodes.map((r) => num(result.cells.find((x) => x.row === r && x.col === c)?.value ?? 0)) }))
       : [{ name: 'Total', data: rowCodes.map((r) => num(result.rowTotals[r])) }];
+    // More series than a legend can show legibly: the largest keep their colour, the rest are drawn as one.
+    if (series.length > MAX_CHART_SERIES) {
+      const sum = (d: (number | null)[]) => d.reduce<number>((a, v) => a + (v ?? 0), 0);
+      const ranked = [...series].sort((a, b) => sum(b.data) - sum(a.data));
+      const keep = new Set(ranked.slice(0, MAX_CHART_SERIES - 1));
+      const rest = series.filter((x) => !keep.has(x));
+      series = [...series.filter((x) => keep.has(x)), { name: `Otras ${rest.length} categorías`, data: rowCodes.map((_, i) => rest.reduce((a, x) => a + (x.data[i] ?? 0), 0)) }];
+    }
     if (!series.some((x) => x.data.some((v) => v !== null && v > 0))) return null;
     return barChart({ title, categories: rowCodes.map((r) => label(result, 'rows', r)), series, stacked: !!result.cols });
   };
@@ -237,7 +276,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
     const t = tableRows(m, result);
     const notes = [...result.notes];
     if (result.records !== null && result.records !== result.total) notes.unshift(`Registros distintos: ${fmt(result.records)}.`);
-    blocks.push({ kind: 'table', figure, head: t.head, rows: t.rows, notes: tableNotes(m, notes) });
+    blocks.push(...splitWide({ kind: 'table', figure, head: t.head, rows: t.rows, notes: tableNotes(m, notes) }));
     const ch = spec.chart && result.cells.length ? chartOf(result, figure.titulo) : null;
     if (ch) {
       nGrafica++;
@@ -323,7 +362,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
         const tb = tableRows(victimas, result);
         const notes = [...result.notes];
         if (result.records !== null && result.records !== result.total) notes.unshift(`Personas distintas: ${fmt(result.records)}.`);
-        blocks.push({ kind: 'table', figure, head: tb.head, rows: tb.rows, notes: tableNotes(victimas, notes) });
+        blocks.push(...splitWide({ kind: 'table', figure, head: tb.head, rows: tb.rows, notes: tableNotes(victimas, notes) }));
         const ch = cond.code === 'VICTIMA' && (t.id === 'T-01' || t.id === 'T-06') && part.key === 'a' && result.cells.length ? chartOf(result, figure.titulo) : null;
         if (ch) {
           nGrafica++;
@@ -480,7 +519,7 @@ export async function buildAnnualModel(sctx: Ctx, snap: SnapshotRow, actor: Acto
       .join('; ')}. Las consultas /api/v1/stats/… reproducen cada cuadro; sobre la misma instantánea: /api/v1/reports/snapshots/${snap.id}/stats/<módulo>?… con los mismos parámetros (tabulados legales: /api/v1/reports/snapshots/${snap.id}/legal/<tabla>?…).`,
     small: true,
   });
-  const figs = blocks.filter((b): b is Extract<Block, { figure: Figure }> => b.kind === 'table' || b.kind === 'chart').map((b) => b.figure);
+  const figs = blocks.filter((b): b is Extract<Block, { figure: Figure }> => (b.kind === 'table' && !b.continuation) || b.kind === 'chart').map((b) => b.figure);
   blocks.push({
     kind: 'table',
     figure: { id: 'Anexo A', titulo: 'Cuadros y gráficas', filtros: '', consulta: '' },

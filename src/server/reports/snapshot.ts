@@ -103,12 +103,25 @@ export async function listSnapshots(q: Queryable, anio?: number | null): Promise
   return rows.map(normalizeRow);
 }
 
-/** A Db facade over an open transaction, so code written against ctx.db / ctx.readDb runs inside it. */
+/**
+ * A Db facade over an open transaction, so code written against ctx.db / ctx.readDb runs inside it. Queries
+ * are queued one after another: code written for a pool runs some in parallel (the parts of a legal table),
+ * and one transaction's connection takes one query at a time.
+ */
 function txDb(q: Queryable, kind: Db['kind']): Db {
+  let last: Promise<unknown> = Promise.resolve();
+  const one: Queryable = {
+    scoped: q.scoped,
+    query: <T>(text: string, params?: unknown[]) => {
+      const run = last.then(() => q.query<T>(text, params));
+      last = run.catch(() => undefined);
+      return run;
+    },
+  };
   return {
     kind,
-    query: (text, params) => q.query(text, params),
-    tx: (fn) => fn(q),
+    query: one.query,
+    tx: (fn) => fn(one),
     migrate: async () => undefined,
     close: async () => undefined,
   };
