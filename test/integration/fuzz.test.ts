@@ -198,6 +198,7 @@ describe.each(dbKinds())('fuzz de alta y modificación (%s)', (kind) => {
   const snapshot = async (m: ModuleDef) => ({ rows: await count(`select count(*)::int as n from ${tableName(m.key)}`), audit: await count('select count(*)::int as n from audit_log') });
 
   beforeAll(async () => {
+    casesRun = 0; // counted per engine
     env = await setup(kind);
     await createUser(env.ctx, { username: 'enlace_fuzz', role: 'enlace', institucion_id: 'SRE' });
     cookie = await login(env.app, 'enlace_fuzz');
