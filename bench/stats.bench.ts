@@ -306,10 +306,14 @@ async function serve(): Promise<void> {
       for (const q of stmts) await ctx.db.query(q);
     };
     const api = () => get(`/api/v1/stats/legal/${id}?anio=${ANIO}&condicion=VICTIMA`);
+    // The same table as published (publicacion=1): validated records only, small cells and their complements suppressed.
+    const pub = () => get(`/api/v1/stats/legal/${id}?anio=${ANIO}&condicion=VICTIMA&publicacion=1`);
     await sql();
     await api();
+    await pub();
     const ts: number[] = [];
     const ta: number[] = [];
+    const tp: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       let t0 = performance.now();
       await sql();
@@ -317,10 +321,13 @@ async function serve(): Promise<void> {
       t0 = performance.now();
       await api();
       ta.push(performance.now() - t0);
+      t0 = performance.now();
+      await pub();
+      tp.push(performance.now() - t0);
     }
-    const line = { table: id, parts: parts.length, apiMs: median(ta), sqlMs: median(ts) };
+    const line = { table: id, parts: parts.length, apiMs: median(ta), sqlMs: median(ts), pubMs: median(tp) };
     lines.push(line);
-    process.stdout.write(`  · ${id}: API ${fmt(line.apiMs, 1)} ms, SQL ${fmt(line.sqlMs, 1)} ms\n`);
+    process.stdout.write(`  · ${id}: API ${fmt(line.apiMs, 1)} ms, SQL ${fmt(line.sqlMs, 1)} ms, publicada ${fmt(line.pubMs, 1)} ms\n`);
   }
   // Every legal table of the year as one workbook (victims and possible victims, OFENDIDO summary).
   const xlsxMs: number[] = [];
@@ -343,6 +350,8 @@ interface Line {
   parts: number;
   apiMs: number;
   sqlMs: number;
+  /** The published table (suppressed), through the API. */
+  pubMs: number;
 }
 
 async function bench(kind: 'pglite' | 'postgresql') {
@@ -392,12 +401,14 @@ async function bench(kind: 'pglite' | 'postgresql') {
 
     await closeContext(ctx);
     const { lines, xlsxMs, xlsxBytes, rss } = await measureInServer(env);
-    console.log(`\n  tabla        partes   API (ms)   SQL directo (ms)   API/SQL`);
+    console.log(`\n  tabla        partes   API (ms)   SQL directo (ms)   API/SQL   publicada (ms)`);
     for (const l of lines)
-      console.log(`  ${l.table.padEnd(11)} ${String(l.parts).padStart(6)} ${fmt(l.apiMs, 1).padStart(10)} ${fmt(l.sqlMs, 1).padStart(18)} ${fmt(l.apiMs / l.sqlMs, 2).padStart(9)}`);
+      console.log(`  ${l.table.padEnd(11)} ${String(l.parts).padStart(6)} ${fmt(l.apiMs, 1).padStart(10)} ${fmt(l.sqlMs, 1).padStart(18)} ${fmt(l.apiMs / l.sqlMs, 2).padStart(9)} ${fmt(l.pubMs, 1).padStart(16)}`);
     const sa = lines.reduce((s, l) => s + l.apiMs, 0);
     const ss = lines.reduce((s, l) => s + l.sqlMs, 0);
-    console.log(`  ${'TOTAL'.padEnd(11)} ${String(lines.reduce((s, l) => s + l.parts, 0)).padStart(6)} ${fmt(sa, 1).padStart(10)} ${fmt(ss, 1).padStart(18)} ${fmt(sa / ss, 2).padStart(9)}`);
+    const sp = lines.reduce((s, l) => s + l.pubMs, 0);
+    console.log(`  ${'TOTAL'.padEnd(11)} ${String(lines.reduce((s, l) => s + l.parts, 0)).padStart(6)} ${fmt(sa, 1).padStart(10)} ${fmt(ss, 1).padStart(18)} ${fmt(sa / ss, 2).padStart(9)} ${fmt(sp, 1).padStart(16)}`);
+    console.log(`  («publicada»: la misma tabla con publicacion=1, solo registros validados y con supresión de celdas pequeñas y complementaria)`);
     console.log(`  (medianas de ${RUNS} corridas alternas API/SQL en el mismo proceso, tras una de calentamiento; año ${ANIO}, condicion=VICTIMA; OFENDIDOS con su propia condición)`);
     console.log(`  XLSX de todos los tabulados de ${ANIO} (víctimas y posibles víctimas): ${xlsxMs.map((x) => `${fmt(x / 1000, 2)} s`).join(', ')}; ${fmt(xlsxBytes / 1024)} KB`);
     console.log(`  memoria pico del proceso servidor (VmHWM, incluye ${kind === 'pglite' ? 'la base PGlite que corre dentro de él' : 'solo la aplicación'}): ${fmt(rss / MB)} MB`);
