@@ -19,6 +19,11 @@ export const theme = createTheme({
     Button: { defaultProps: { radius: 'sm' } },
     NumberInput: { defaultProps: { decimalSeparator: '.', clampBehavior: 'none' } },
     Select: { defaultProps: { comboboxProps: { shadow: 'md' } } },
+    // Mantine's close and show-password buttons have no name (or an English one) unless given one.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },
+    Alert: { defaultProps: { closeButtonLabel: 'Cerrar' } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },
+    PasswordInput: { defaultProps: { visibilityToggleButtonProps: { 'aria-label': 'Mostrar u ocultar lo escrito' } } },
   },
 });
 

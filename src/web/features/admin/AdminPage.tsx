@@ -40,7 +40,8 @@ function fieldError(err: unknown, field: string): string | undefined {
 function UserStatus({ u }: { u: AdminUser }) {
   return (
     <Group gap={4}>
-      {!u.active ? <Badge color="gray">Desactivada</Badge> : u.locked ? <Badge color="red">Bloqueada</Badge> : <Badge color="green">Activa</Badge>}
+      {/* Theme shades: Mantine's default green and red fail AA with white text. */}
+      {!u.active ? <Badge color="gray.7">Desactivada</Badge> : u.locked ? <Badge color="red.9">Bloqueada</Badge> : <Badge color="verde.7">Activa</Badge>}
       {u.mustChangePassword && <Badge color="yellow" variant="light">Cambio de contraseña pendiente</Badge>}
       {u.mfaEnabled ? <Badge variant="light">2 pasos</Badge> : u.mfaRequired ? <Badge color="orange" variant="light">2 pasos pendiente</Badge> : null}
     </Group>
@@ -54,7 +55,8 @@ function UsersTab() {
   const [notice, setNotice] = useState<{ title: string; body: string } | null>(null);
   const [filter, setFilter] = useState('');
 
-  const run = (u: AdminUser, action: UserAction, label: string) => {
+  /** `label` asks (¿Desactivar la cuenta «x»?), `done` titles the notice afterwards (Cuenta desactivada). */
+  const run = (u: AdminUser, action: UserAction, label: string, done: string) => {
     if (!window.confirm(`¿${label} la cuenta «${u.username}»?`)) return;
     act.mutate(
       { id: u.id, action },
@@ -63,7 +65,7 @@ function UsersTab() {
           setNotice(
             r.temporaryPassword
               ? { title: `Contraseña temporal de «${u.username}»`, body: r.temporaryPassword }
-              : { title: `${label}: hecho`, body: `La cuenta «${u.username}» se actualizó.` },
+              : { title: done, body: `La cuenta «${u.username}» se actualizó.` },
           ),
       },
     );
@@ -90,7 +92,7 @@ function UsersTab() {
         </Alert>
       )}
       <Loaded q={users}>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={1040}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -116,7 +118,7 @@ function UsersTab() {
                     {u.entidad && <Text size="xs" c="dimmed">Entidad {u.entidad}</Text>}
                   </Table.Td>
                   <Table.Td>{u.institucion_nombre ?? u.institucion_id}</Table.Td>
-                  <Table.Td>
+                  <Table.Td miw={240}>
                     <UserStatus u={u} />
                   </Table.Td>
                   <Table.Td>{u.lastLoginAt ? fmtDateTime(u.lastLoginAt) : 'Nunca'}</Table.Td>
@@ -129,15 +131,15 @@ function UsersTab() {
                       </Menu.Target>
                       <Menu.Dropdown>
                         {u.active ? (
-                          <Menu.Item onClick={() => run(u, 'disable', 'Desactivar')}>Desactivar</Menu.Item>
+                          <Menu.Item onClick={() => run(u, 'disable', 'Desactivar', 'Cuenta desactivada')}>Desactivar</Menu.Item>
                         ) : (
-                          <Menu.Item onClick={() => run(u, 'enable', 'Reactivar')}>Reactivar</Menu.Item>
+                          <Menu.Item onClick={() => run(u, 'enable', 'Reactivar', 'Cuenta reactivada')}>Reactivar</Menu.Item>
                         )}
-                        <Menu.Item onClick={() => run(u, 'reset-password', 'Restablecer la contraseña de')}>Restablecer contraseña</Menu.Item>
-                        <Menu.Item disabled={!u.mfaEnabled} onClick={() => run(u, 'reset-mfa', 'Restablecer la verificación en dos pasos de')}>
+                        <Menu.Item onClick={() => run(u, 'reset-password', 'Restablecer la contraseña de', 'Contraseña restablecida')}>Restablecer contraseña</Menu.Item>
+                        <Menu.Item disabled={!u.mfaEnabled} onClick={() => run(u, 'reset-mfa', 'Restablecer la verificación en dos pasos de', 'Verificación en dos pasos restablecida')}>
                           Restablecer verificación en dos pasos
                         </Menu.Item>
-                        <Menu.Item disabled={!u.locked && u.failedLogins === 0} onClick={() => run(u, 'unlock', 'Desbloquear')}>
+                        <Menu.Item disabled={!u.locked && u.failedLogins === 0} onClick={() => run(u, 'unlock', 'Desbloquear', 'Cuenta desbloqueada')}>
                           Desbloquear
                         </Menu.Item>
                       </Menu.Dropdown>

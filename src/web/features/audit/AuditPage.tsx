@@ -246,7 +246,7 @@ export function AuditPage() {
                   <Table.Td>{it.institucion_id ?? '—'}</Table.Td>
                   <Table.Td>{it.ip ?? '—'}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" fw={600} c={it.action.startsWith('login_') || it.action === 'eliminar' ? 'red.8' : undefined}>
+                    <Text size="sm" fw={600} c={it.action.startsWith('login_') || it.action === 'eliminar' ? '#b02525' : undefined}>
                       {it.action_label}
                     </Text>
                   </Table.Td>

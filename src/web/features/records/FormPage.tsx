@@ -464,7 +464,10 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
             <Text fw={700} size="sm" mb={4} id="avance-captura">
               Avance: {fmtNumber(reqFilled)} de {fmtNumber(reqTotal)} obligatorios
             </Text>
-            <Progress value={progress} color={progress === 100 ? 'verde.7' : 'guinda.7'} size="md" mb="sm" aria-labelledby="avance-captura" />
+            {/* The name goes on the section: it is the element with role=progressbar. */}
+            <Progress.Root size="md" mb="sm">
+              <Progress.Section value={progress} color={progress === 100 ? 'verde.7' : 'guinda.7'} aria-labelledby="avance-captura" />
+            </Progress.Root>
             <Text fw={700} size="sm" mb="xs">
               Secciones
             </Text>
