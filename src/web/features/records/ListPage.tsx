@@ -12,6 +12,7 @@ import type { FieldOut, ModuleOut, RecordOut } from '../../api/types';
 import { AnchorLink, ButtonLink } from '../../components/links';
 import { ModuleFileMenu } from '../../components/ModuleFileMenu';
 import { PageHeader } from '../../components/PageHeader';
+import { NoAccess } from '../../components/NoAccess';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ESTATUS_LABELS } from '../../app/theme';
@@ -33,9 +34,13 @@ interface Column {
 export function ListPage() {
   const { module: moduleKey } = route.useParams();
   const { module: m, isPending, error } = useModule(moduleKey);
+  const user = useUser();
   if (isPending) return <Loading />;
   if (error) return <ErrorAlert error={error} />;
   if (!m) return <ErrorAlert error={new Error(`El módulo «${moduleKey}» no existe.`)} />;
+  // Consulta and auditor never receive rows (the server answers 404): say why instead of a failed list.
+  if (!can.readRecords(user))
+    return <NoAccess title={m.name} detail="Su rol no consulta registros individuales; las cifras de los módulos están en Estadísticas." stats />;
   return <ModuleList key={m.key} m={m} />;
 }
 

@@ -12,6 +12,7 @@ import { can, useUser } from '../../api/session';
 import type { FieldOut, ModuleOut, RecordOut, User } from '../../api/types';
 import { ButtonLink } from '../../components/links';
 import { PageHeader } from '../../components/PageHeader';
+import { NoAccess } from '../../components/NoAccess';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { fileInfo } from '../../lib/drafts';
@@ -29,6 +30,7 @@ export function RecordPage() {
   if (mod.isPending || rec.isPending) return <Loading />;
   if (mod.error) return <ErrorAlert error={mod.error} />;
   if (!mod.module) return <ErrorAlert error={new Error(`El módulo «${moduleKey}» no existe.`)} />;
+  if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 403)) return <NoAccess title="Registro no disponible" detail={rec.error.detail} />;
   if (rec.error) return <ErrorAlert error={rec.error} onRetry={() => rec.refetch()} />;
   return <RecordView m={mod.module} r={rec.data} user={user} />;
 }
