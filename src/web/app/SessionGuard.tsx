@@ -84,7 +84,10 @@ export function SessionGuard({ user }: { user: User }) {
     }
   };
 
-  const showIdleWarning = inWarning && next!.kind === 'inactividad';
+  // Someone active in the last half window gets the session extended by check() without a word: showing the
+  // warning meanwhile only flashes it under their typing.
+  const recentlyActive = clock.idleMs !== null && now - lastActivity.current < clock.idleMs / 2;
+  const showIdleWarning = inWarning && next!.kind === 'inactividad' && !recentlyActive;
   const showAbsWarning = inWarning && next!.kind === 'maximo' && dismissedAbs !== next!.at;
 
   return (

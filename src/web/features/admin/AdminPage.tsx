@@ -42,7 +42,7 @@ function UserStatus({ u }: { u: AdminUser }) {
     <Group gap={4}>
       {/* Theme shades: Mantine's default green and red fail AA with white text. */}
       {!u.active ? <Badge color="gray.7">Desactivada</Badge> : u.locked ? <Badge color="red.9">Bloqueada</Badge> : <Badge color="verde.7">Activa</Badge>}
-      {u.mustChangePassword && <Badge color="yellow" variant="light">Cambio de contraseña pendiente</Badge>}
+      {u.mustChangePassword && <Badge color="yellow" variant="light">Contraseña por cambiar</Badge>}
       {u.mfaEnabled ? <Badge variant="light">2 pasos</Badge> : u.mfaRequired ? <Badge color="orange" variant="light">2 pasos pendiente</Badge> : null}
     </Group>
   );

@@ -171,7 +171,8 @@ function CatalogEditor({ name }: { name: string }) {
                 </Table.Td>
                 <Table.Td>{it.label}</Table.Td>
                 <Table.Td>{typeof it.group === 'string' ? it.group : ''}</Table.Td>
-                <Table.Td>
+                {/* Wide enough for «Dado de baja el dd/mm/aaaa»: a cut badge hides the date. */}
+                <Table.Td miw={230}>
                   <StateBadge it={it} today={today} />
                 </Table.Td>
                 {editable && it.official === true && (
