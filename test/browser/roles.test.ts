@@ -448,17 +448,39 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
       await signIn(p, short.base, ENLACE);
       await p.goto(`${short.base}/m/unidades_especializadas/nuevo`);
       await heading(p, 'Nuevo registro');
+      // On the page's clock: each key pressed and each time the expiry warning comes into the page.
+      await p.evaluate(() => {
+        const w = window as unknown as { lastKey: number; warned: number[] };
+        w.lastKey = 0;
+        w.warned = [];
+        window.addEventListener('keydown', () => (w.lastKey = Date.now()), true);
+        let open = false;
+        new MutationObserver(() => {
+          const now = [...document.querySelectorAll('[role="dialog"]')].some((d) => d.textContent?.includes('Su sesión está por cerrarse'));
+          if (now && !open) w.warned.push(Date.now());
+          open = now;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      // Typed with the keyboard (key events: the page counts them as activity).
       const nombre = 'Unidad de Investigación de Trata de Personas, Ecatepec';
-      await p.locator('#campo-nombre_unidad').fill(nombre);
-      await p.locator('#campo-personal_mujeres').fill('5');
-      await p.locator('#campo-personal_hombres').fill('2');
+      await p.locator('#campo-nombre_unidad').pressSequentially(nombre);
+      await p.locator('#campo-personal_mujeres').pressSequentially('5');
+      await p.locator('#campo-personal_hombres').pressSequentially('2');
 
       // No more activity: the warning comes before the end, then the sign-in dialog over the page.
       const warn = p.getByRole('dialog', { name: 'Su sesión está por cerrarse' });
       await warn.waitFor({ timeout: IDLE * 3000 });
       expect(await warn.textContent()).toMatch(/se cerrará en \d+:\d{2}/);
-      await p.waitForTimeout(1500); // it stays (it is not a flash before a silent extension)
+      await p.waitForTimeout(1500);
       expect(await warn.isVisible()).toBe(true);
+      // Someone who typed within the last half window is not warned (the session is extended without a word):
+      // the warning never came, not even for an instant, while the typing was that recent.
+      const clock = await p.evaluate(() => {
+        const w = window as unknown as { lastKey: number; warned: number[] };
+        return { lastKey: w.lastKey, warned: w.warned };
+      });
+      expect(clock.lastKey).toBeGreaterThan(0);
+      expect(clock.warned.map((t) => t - clock.lastKey).filter((d) => d < (IDLE * 1000) / 2 - 500)).toEqual([]);
       await shotDialog(p, 'roles-17-sesion-aviso');
       await axe(p, 'aviso de sesión por vencer');
       const reauth = p.getByRole('dialog', { name: 'Inicie sesión para continuar' });
