@@ -92,7 +92,7 @@ function UsersTab() {
         </Alert>
       )}
       <Loaded q={users}>
-        <Table.ScrollContainer minWidth={1040}>
+        <Table.ScrollContainer minWidth={900}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -118,7 +118,7 @@ function UsersTab() {
                     {u.entidad && <Text size="xs" c="dimmed">Entidad {u.entidad}</Text>}
                   </Table.Td>
                   <Table.Td>{u.institucion_nombre ?? u.institucion_id}</Table.Td>
-                  <Table.Td miw={240}>
+                  <Table.Td miw={220}>
                     <UserStatus u={u} />
                   </Table.Td>
                   <Table.Td>{u.lastLoginAt ? fmtDateTime(u.lastLoginAt) : 'Nunca'}</Table.Td>
