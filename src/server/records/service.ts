@@ -415,7 +415,9 @@ export class RecordService {
     const rows = await q.query<Record<string, unknown>>(`update ${tableName(m.key)} r set ${sets.join(', ')} where r.id = $1 returning ${selectList(m)}`, params);
     await writeAudit(q, a, { action, module: m.key, recordId: cur.id as string, detail: { de: cur.estatus, a: to, ...detail } });
     const out = toOut(m, rows[0]);
-    return { ...out, pending: [], warnings };
+    // The same shape as get(): the page shows the answer as is (names of who sent/validated, redaction).
+    const display = await displayHelpers(q, m, out);
+    return redactRecord(a, m, { ...out, pending: [], warnings, ...display }, (c) => this.ctx.catalogs.item('institucion', c));
   }
 }
 

@@ -14,6 +14,7 @@ import { MfaEnrollPage } from '../features/auth/MfaEnrollPage';
 import { useLogout } from '../features/auth/api';
 import { NavLinkRouter } from '../components/links';
 import { ErrorAlert, Loading } from '../components/QueryState';
+import { setTrainingTitle } from '../lib/format';
 
 function useTraining(): boolean {
   const health = useHealth();
@@ -22,7 +23,9 @@ function useTraining(): boolean {
 }
 
 function TrainingBanner() {
-  if (!useTraining()) return null;
+  const training = useTraining();
+  useEffect(() => setTrainingTitle(training), [training]);
+  if (!training) return null;
   return (
     <div className="sintra-banner" role="note">
       Ambiente de capacitación — datos ficticios

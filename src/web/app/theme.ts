@@ -20,6 +20,8 @@ export const theme = createTheme({
     NumberInput: { defaultProps: { decimalSeparator: '.', clampBehavior: 'none' } },
     Select: { defaultProps: { comboboxProps: { shadow: 'md' } } },
     // Mantine's close and show-password buttons have no name (or an English one) unless given one.
+    FileInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Quitar el archivo' } } },
+    DateInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Borrar la fecha' } } },
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },
     Alert: { defaultProps: { closeButtonLabel: 'Cerrar' } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },

@@ -74,6 +74,14 @@ export function fmtValue(f: Pick<FieldOut, 'type' | 'catalog'> & { key?: string 
   }
 }
 
+// In the training environment every tab says so, so practice and production tabs are never confused.
+let brand = 'SINTRA';
+let lastParts: string[] = [];
 export function setTitle(...parts: string[]): void {
-  document.title = [...parts.filter(Boolean), 'SINTRA'].join(' · ');
+  lastParts = parts;
+  document.title = [...parts.filter(Boolean), brand].join(' · ');
+}
+export function setTrainingTitle(training: boolean): void {
+  brand = training ? 'SINTRA Capacitación' : 'SINTRA';
+  setTitle(...lastParts);
 }

@@ -157,7 +157,8 @@ function Manual({ def }: { def: ModuleDef }) {
           <List size="sm" spacing={4}>
             {rules.map((r) => (
               <List.Item key={`${r.field}${r.message}`}>
-                <Badge size="sm" variant="light" color={r.level === 'error' ? 'guinda' : 'yellow.9'} mr={6}>
+                {/* Dark text on the pale yellow: yellow text on it fails AA contrast. */}
+                <Badge size="sm" variant="light" color={r.level === 'error' ? 'guinda' : 'yellow.9'} c={r.level === 'error' ? undefined : 'dark.8'} mr={6}>
                   {r.level === 'error' ? 'error' : 'advertencia'}
                 </Badge>
                 <strong>{label(r.field)}:</strong> {r.message}

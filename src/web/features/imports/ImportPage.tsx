@@ -211,7 +211,7 @@ function ImportForm({ m }: { m: ModuleOut }) {
             </Table>
           </Table.ScrollContainer>
           <Text size="sm" c="dimmed">
-            La fila 1 es la de encabezados. Corrija el archivo y vuelva a subirlo completo. <Anchor href={templateUrl(m.key, 'xlsx')}>Plantilla</Anchor>
+            La fila 1 es la de encabezados. Corrija el archivo y vuelva a subirlo completo. <Anchor href={templateUrl(m.key, 'xlsx')} underline="always">Descargar la plantilla</Anchor>
           </Text>
         </Stack>
       )}
