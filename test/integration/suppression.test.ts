@@ -197,6 +197,45 @@ describe.each(dbKinds())('control de revelación por rol (%s)', (kind) => {
     expect(cap.body.suppression).toBeNull();
   });
 
+  it('protected person counts refuse what would single out a person (folio, exact age, text, sums of ages, unions, days), naming the parameter', async () => {
+    const refused: [string, string][] = [
+      ['rows=sexo&f.folio_persona=V-0001', 'f.folio_persona'],
+      ['rows=nacionalidad&f.edad=34', 'f.edad'],
+      ['rows=sexo&f.edad.min=30&f.edad.max=30', 'f.edad.min'],
+      ['rows=sexo&f.fecha_identificacion=2024-03-10', 'f.fecha_identificacion'],
+      ['rows=sexo&q=V-0001', 'q'],
+      ['rows=sexo&sum=edad', 'sum'],
+      ['rows=sexo&distinct=edad', 'distinct'],
+      ['rows=sexo&f.entidad_federativa=15,09', 'f.entidad_federativa'],
+      ['rows=sexo&anio=2023,2024', 'anio'],
+      ['rows=sexo&from=2024-03-10&to=2024-03-31', 'from'],
+      ['rows=sexo&from=2024-03-01&to=2024-03-10', 'to'],
+    ];
+    for (const [q, field] of refused) {
+      for (const [who, c, extra] of [['consulta', consulta, ''], ['enlace (alcance=nacional)', enlace, '&alcance=nacional']] as const) {
+        const r = await c.get(`/api/v1/stats/victimas?${q}${extra}`);
+        expect(r.status, `${who} ${q}`).toBe(400);
+        expect(r.body.errors?.[0]?.field, `${who} ${q}`).toBe(field);
+        expect(JSON.stringify(r.body), q).toMatch(/cifras protegidas/);
+      }
+    }
+    // The legal tables take the same filters, under the same rule.
+    const legal = await consulta.get('/api/v1/stats/legal/T-01?f.folio_persona=V-0001');
+    expect(legal.status).toBe(400);
+    // What stays allowed: catalog filters with one value, whole months, one year; and sums of persons rescued.
+    for (const q of ['rows=sexo&f.entidad_federativa=15', 'rows=sexo&from=2024-02-01&to=2024-02-29', 'rows=grupo_edad&anio=2024&f.nna_adulta=NNA']) {
+      const r = await consulta.get(`/api/v1/stats/victimas?${q}`);
+      expect(r.status, `${q} ${JSON.stringify(r.body)}`).toBe(200);
+      expect(r.body.suppression).not.toBeNull();
+    }
+    // Exact figures in one's own scope keep every filter: the enlace inside its institution, the Secretaría Técnica everywhere.
+    for (const c of [enlace, admin]) {
+      const r = await c.get('/api/v1/stats/victimas?rows=sexo&f.edad=17&sum=edad&cols=_medida');
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.suppression).toBeNull();
+    }
+  });
+
   it('who may not: auditor (403), no session (401)', async () => {
     const aud = client(env.app, await login(env.app, 'auditor1'));
     expect((await aud.get('/api/v1/stats/legal/T-01')).status).toBe(403);

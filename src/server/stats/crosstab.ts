@@ -12,7 +12,7 @@ import { badRequest, forbidden } from '../http/errors.js';
 import { asList, buildFilters, first, type Query } from '../records/filters.js';
 import { dbScope, mustSuppress, recordScope } from '../records/scope.js';
 import { col } from '../records/service.js';
-import { codeInfo, derivedOf, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
+import { codeInfo, derivedOf, dimPart, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
 import { suppress as suppressTable, suppressionTag } from './suppression.js';
 
 export type CellValue = number | '<5';
@@ -89,6 +89,47 @@ export function statsAccess(a: Actor, query: Query): StatsAccess {
   };
 }
 
+/**
+ * What a protected (suppressed) person count may be asked for. Suppression protects the cells of one table;
+ * a query that narrows to one person (a folio, an exact age or date, a text search) shows that person's
+ * attributes as the categories that are not empty, however their counts are written, and a sum of ages
+ * is an age. So protected person counts are classified and filtered only by catalog dimensions, one value per
+ * filter (a union of two values minus one of them is the other, exactly), and count persons (no sums of a
+ * victim's numbers, no distinct values).
+ */
+export function checkProtectedQuery(m: ModuleDef, query: Query): void {
+  const refuse = (field: string, message: string) => {
+    throw badRequest(`«${field}»: ${message}`, [{ field, message }]);
+  };
+  if (first(query.q)?.trim()) refuse('q', 'la búsqueda de texto no se usa en cifras protegidas: podría identificar a una persona. Use los filtros de catálogo.');
+  if (m.key === 'victimas' && asList(query.sum).length)
+    refuse('sum', 'en cifras protegidas de víctimas solo se cuentan personas; la suma de un dato de la víctima (p. ej. la edad) lo revelaría.');
+  if (first(query.distinct)) refuse('distinct', 'en cifras protegidas solo se cuentan personas.');
+  if (asList(query.anio).length > 1) refuse('anio', 'en cifras protegidas se consulta un solo año a la vez.');
+  // Whole months only: a period of a few days would single out who was registered in it.
+  const from = first(query.from);
+  if (from && /^\d{4}-\d{2}-\d{2}$/.test(from) && !from.endsWith('-01')) refuse('from', 'en cifras protegidas el periodo empieza el día 1 de un mes.');
+  const to = first(query.to);
+  if (to && /^\d{4}-\d{2}-\d{2}$/.test(to)) {
+    const [y, mo, d] = to.split('-').map(Number);
+    if (d !== new Date(Date.UTC(y, mo, 0)).getUTCDate()) refuse('to', 'en cifras protegidas el periodo termina el último día de un mes.');
+  }
+  for (const [k, v] of Object.entries(query)) {
+    if (!k.startsWith('f.')) continue;
+    const [key, op] = k.slice(2).split('.');
+    if (op) refuse(k, 'en cifras protegidas no se filtra por rangos de fechas ni de números; use el periodo (anio, from, to).');
+    let classifying = true;
+    try {
+      dimPart(m, key, [], 'rows');
+    } catch {
+      classifying = false;
+    }
+    if (!classifying || key === '_medida')
+      refuse(k, `en cifras protegidas solo se filtra por campos de catálogo (sexo, entidad, nacionalidad…); «${key}» podría identificar a una persona.`);
+    if (asList(v).length > 1) refuse(k, 'en cifras protegidas cada filtro admite un solo valor.');
+  }
+}
+
 export interface CrosstabOptions {
   /** Extra constraints over alias r declared in code (legal tables, spec §4.1), never from the query. */
   where?: string[];
@@ -103,6 +144,7 @@ export function buildCrosstab(
   access: StatsAccess,
   opts: CrosstabOptions = {},
 ): { sql: string; recordsSql: string | null; params: unknown[]; d1: Dim; d2: Dim | null; sums: string[]; distinct?: string } {
+  if (access.suppressed && PERSON_MODULES.includes(m.key)) checkProtectedQuery(m, query);
   const rowsName = first(query.rows);
   if (!rowsName) throw badRequest('Indique «rows»: la dimensión de las filas.', [{ field: 'rows', message: '«rows» es obligatorio.' }]);
   const colsName = first(query.cols) || null;
