@@ -277,6 +277,41 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       expect((await rowsByName('Serial CSV'))[0]).toMatchObject({ fecha_inicio: '2024-05-14', fecha_fin: '2024-05-16' });
     });
 
+    it('XLSX: a formula without a cached result is refused naming its column; with a result, the result is imported', async () => {
+      const base = capRow({ nombre_evento: 'Formula sin valor' });
+      const keys = Object.keys(base);
+      const at = (k: string) => keys.indexOf(k) + 1;
+      const second: Record<string, string> = { ...base, nombre_evento: 'Formula con valor' };
+      const data = await xlsxOf(keys, [keys.map((k) => base[k]), keys.map((k) => second[k])], 'Hoja1', (wb) => {
+        const ws = wb.getWorksheet('Hoja1')!;
+        // Row 2: written by a program, never calculated (no <v> in the file). Row 3: calculated by Excel.
+        ws.getRow(2).getCell(at('participantes_mujeres')).value = { formula: 'SUM(1,2)' } as ExcelJS.CellFormulaValue;
+        ws.getRow(3).getCell(at('participantes_mujeres')).value = { formula: 'SUM(1,2)', result: 3 } as ExcelJS.CellFormulaValue;
+        ws.getRow(3).getCell(at('sede')).value = { formula: '"Sala "&"B"', result: 'Sala B' } as ExcelJS.CellFormulaValue;
+      });
+      const before = await count('capacitacion');
+      const res = await post(fgr, 'capacitacion', { name: 'formulas.xlsx', data, type: XLSX_TYPE });
+      expect(res.statusCode).toBe(422);
+      expect(json(res).errors).toEqual([
+        {
+          row: 2,
+          field: 'participantes_mujeres',
+          column: 'participantes_mujeres',
+          message: '«Participantes: mujeres»: la celda contiene una fórmula sin valor calculado; guarde el archivo en Excel o escriba el valor.',
+        },
+      ]);
+      expect(await count('capacitacion')).toBe(before);
+      // Without the uncalculated row, the calculated formulas import their results.
+      const ok = await xlsxOf(keys, [keys.map((k) => second[k])], 'Hoja1', (wb) => {
+        const ws = wb.getWorksheet('Hoja1')!;
+        ws.getRow(2).getCell(at('participantes_mujeres')).value = { formula: 'SUM(1,2)', result: 3 } as ExcelJS.CellFormulaValue;
+        ws.getRow(2).getCell(at('sede')).value = { formula: '"Sala "&"B"', result: 'Sala B' } as ExcelJS.CellFormulaValue;
+      });
+      const r2 = await post(fgr, 'capacitacion', { name: 'formulas2.xlsx', data: ok, type: XLSX_TYPE });
+      expect(r2.statusCode, r2.body).toBe(201);
+      expect((await rowsByName('Formula con valor'))[0]).toMatchObject({ participantes_mujeres: 3, sede: 'Sala B', participantes_total: 3 + 5 });
+    });
+
     it('keeps leading zeros: state 9 is 09, municipio 9015 is 09015; a shared municipio name is settled by the state', async () => {
       const base = capRow({ nombre_evento: 'Ceros XLSX', ambito: 'Estatal' });
       const keys = [...Object.keys(base), 'entidad_federativa', 'municipio'];

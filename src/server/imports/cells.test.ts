@@ -4,10 +4,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CatalogRegistry } from '../catalogs/registry.js';
 import { CatalogResolver } from './catalog-index.js';
-import { columnLetter, parseBoolean, parseDateText, parseNumberText, rawToText, serialToIso, splitMulti } from './cells.js';
+import { cellToRaw, columnLetter, parseBoolean, parseDateText, parseNumberText, rawToText, serialToIso, splitMulti } from './cells.js';
 import { decodeText, detectDelimiter } from './read.js';
 import { pgArrayLiteral } from './service.js';
 import iconv from 'iconv-lite';
+
+describe('cellToRaw', () => {
+  it('a formula gives its cached result; without one it is a problem, never an empty cell', () => {
+    expect(cellToRaw({ formula: '2+2', result: 4 })).toBe(4);
+    expect(cellToRaw({ formula: 'A1&"x"', result: 'ax' })).toBe('ax');
+    expect(cellToRaw({ formula: '1+1' })).toEqual({ formula: '1+1' });
+    expect(cellToRaw({ sharedFormula: 'A2' })).toEqual({ formula: 'A2' });
+    expect(cellToRaw({ formula: 'NA()', result: Number.NaN })).toEqual({ error: 'resultado de fórmula con error' });
+    expect(cellToRaw({ formula: 'NA()', result: { error: '#N/A' } })).toEqual({ error: '#N/A' });
+  });
+});
 
 describe('parseNumberText', () => {
   it('reads both decimal conventions and thousands separators', () => {

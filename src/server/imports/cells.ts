@@ -6,15 +6,24 @@ import { isValidDate } from '../../modules/validate.js';
 /** A cell as read from CSV (always text) or XLSX (typed). */
 export type Raw = string | number | boolean | Date | null;
 
+/** A cell with no value to import: an Excel error, or a formula saved without its computed result. */
+export type CellProblem = { error: string } | { formula: string };
+
 /** Turns an exceljs cell value (rich text, formula, hyperlink, error…) into a plain value. */
-export function cellToRaw(v: unknown): Raw | { error: string } {
+export function cellToRaw(v: unknown): Raw | CellProblem {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? '').join('');
     if ('error' in o) return { error: String(o.error) };
-    if ('formula' in o || 'sharedFormula' in o) return o.result === undefined ? null : cellToRaw(o.result);
+    if ('formula' in o || 'sharedFormula' in o) {
+      // Written by a program and never recalculated by Excel: the value is unknown, not empty.
+      if (o.result === undefined || o.result === null) return { formula: String(o.formula ?? o.sharedFormula ?? '') };
+      // The streaming reader parses an error result (t="e", e.g. #N/A) as a number: NaN.
+      if (typeof o.result === 'number' && Number.isNaN(o.result)) return { error: 'resultado de fórmula con error' };
+      return cellToRaw(o.result);
+    }
     if ('text' in o) return cellToRaw(o.text);
     if ('sharedString' in o) return null;
   }

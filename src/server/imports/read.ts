@@ -14,6 +14,8 @@ export interface SheetRow {
   cells: Raw[];
   /** Cells holding an Excel error (#N/A, #¡VALOR!…), by 0-based column. */
   errors?: Map<number, string>;
+  /** Cells holding a formula saved without its computed result, by 0-based column. */
+  formulas?: Set<number>;
 }
 
 export interface Source {
@@ -139,15 +141,17 @@ function openXlsx(buf: Buffer): Source {
           const values = row.values as unknown[];
           const cells: Raw[] = [];
           let errors: Map<number, string> | undefined;
+          let formulas: Set<number> | undefined;
           for (let i = 1; i < values.length; i++) {
             const v = cellToRaw(values[i]);
             if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-              (errors ??= new Map()).set(i - 1, v.error);
+              if ('error' in v) (errors ??= new Map()).set(i - 1, v.error);
+              else (formulas ??= new Set()).add(i - 1);
               cells[i - 1] = null;
             } else cells[i - 1] = v;
           }
           for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-          yield { row: row.number, cells, errors };
+          yield { row: row.number, cells, errors, formulas };
         }
         break;
       }

@@ -201,7 +201,7 @@ class ImportRun {
   async consume(tx: Queryable): Promise<void> {
     try {
       for await (const r of this.src.rows) {
-        if (r.cells.every(isBlank) && !r.errors?.size) continue;
+        if (r.cells.every(isBlank) && !r.errors?.size && !r.formulas?.size) continue;
         if (!this.bindings) {
           this.readHeader(r);
           continue;
@@ -275,13 +275,14 @@ class ImportRun {
       this.issue(r.row, field, message, at);
     };
     for (let i = bindings.length; i < r.cells.length; i++) {
-      if (!isBlank(r.cells[i])) fail(null, `La celda ${columnLetter(i)}${r.row} tiene datos pero su columna no tiene encabezado.`, { written: '', index: i });
+      if (!isBlank(r.cells[i]) || r.errors?.has(i) || r.formulas?.has(i)) fail(null, `La celda ${columnLetter(i)}${r.row} tiene datos pero su columna no tiene encabezado.`, { written: '', index: i });
     }
     for (const b of this.ordered) {
       const raw = r.cells[b.index] ?? null;
       const excelError = r.errors?.get(b.index);
+      const noResult = r.formulas?.has(b.index) === true;
       if (!b.match) {
-        if (b.written === '' && (!isBlank(raw) || excelError))
+        if (b.written === '' && (!isBlank(raw) || excelError || noResult))
           fail(null, `La celda ${columnLetter(b.index)}${r.row} tiene datos pero su columna no tiene encabezado.`, { written: '', index: b.index });
         continue;
       }
@@ -292,9 +293,15 @@ class ImportRun {
         continue;
       }
       const c = b.match.column;
-      if (excelError) {
-        fail(c.key, `${q(c.field)}: la celda contiene un error de Excel (${excelError}); escriba el valor.`);
-        body[c.key] = null;
+      if (excelError || noResult) {
+        // Never read as empty: the person meant a value that the file does not hold.
+        fail(
+          c.key,
+          excelError
+            ? `${q(c.field)}: la celda contiene un error de Excel (${excelError}); escriba el valor.`
+            : `${q(c.field)}: la celda contiene una fórmula sin valor calculado; guarde el archivo en Excel o escriba el valor.`,
+        );
+        body[c.key] = c.field.type === 'catalogo_multiple' && !c.otro ? [] : null;
         continue;
       }
       const v = await this.coerce(tx, c, raw, body);
