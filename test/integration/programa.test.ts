@@ -145,4 +145,23 @@ describe.each(dbKinds())('programa nacional (%s)', (kind) => {
     expect(r.body.items[0].posicion).toBe(1);
     expect((await c.get('/api/v1/compliance?anio=2024&trimestre=7')).body.errors[0].field).toBe('trimestre');
   });
+
+  it('compliance for consulta leaves out per-institution counts of persons (victims), with the same index', async () => {
+    await addInstitution(env.ctx, 'INST-V', '11');
+    await addRecord(env.ctx, c, 'difusion', { periodo_trimestre: 1 }, { inst: 'INST-V' });
+    for (let k = 0; k < 2; k++) await addRecord(env.ctx, c, 'victimas', { periodo_trimestre: 1, folio_persona: `V-CUMPL-${k}` }, { inst: 'INST-V' });
+    await createUser(env.ctx, { username: 'consulta_cumpl', role: 'consulta', institucion_id: 'SEGOB' });
+    const cons = client(env.app, await login(env.app, 'consulta_cumpl'));
+    const st = (await c.get('/api/v1/compliance?anio=2024&entidad=11')).body;
+    const pub = (await cons.get('/api/v1/compliance?anio=2024&entidad=11')).body;
+    const a = st.items.find((i: { codigo: string }) => i.codigo === 'INST-V');
+    const b = pub.items.find((i: { codigo: string }) => i.codigo === 'INST-V');
+    expect(a.registros.validado).toBe(3);
+    expect(a.por_modulo.victimas.registros).toBe(2);
+    expect(st.nota).toBeUndefined();
+    expect(b.registros.validado).toBe(1);
+    expect(b.por_modulo.victimas).toBeUndefined();
+    expect(b.indice).toBe(a.indice);
+    expect(pub.nota).toMatch(/víctimas/);
+  });
 });

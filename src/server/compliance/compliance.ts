@@ -6,7 +6,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Queryable } from '../db/client.js';
 import { forbidden } from '../http/errors.js';
 import { col } from '../records/service.js';
-import { recordScope } from '../records/scope.js';
+import { mustSuppress, recordScope } from '../records/scope.js';
+import { PERSON_MODULES } from '../stats/crosstab.js';
 
 /** Optional fields of a module (required neither always nor by condition): what completeness measures. */
 export function optionalFields(m: ModuleDef): FieldDef[] {
@@ -81,8 +82,14 @@ export async function compliance(q: Queryable, a: Actor | null, f: ComplianceQue
         [codes, f.anio, quarters],
       )
     : [];
+  // Per-institution counts of persons (victims, persons rescued) are protected figures for consulta: they are
+  // left out of what it is shown (counts and completeness); the index still weighs every module.
+  const hidden = new Set(a && mustSuppress(a) ? PERSON_MODULES : []);
   const out: ComplianceRow[] = insts.map((i) => {
     const mine = rows.filter((r) => r.institucion_id === i.codigo);
+    const all = { borrador: 0, enviado: 0, validado: 0, devuelto: 0 };
+    let allComp = 0;
+    let allN = 0;
     const reg = { borrador: 0, enviado: 0, validado: 0, devuelto: 0 };
     const qSent = new Set<number>();
     const qVal = new Set<number>();
@@ -91,24 +98,30 @@ export async function compliance(q: Queryable, a: Actor | null, f: ComplianceQue
     const porModulo: ComplianceRow['por_modulo'] = {};
     const modAcc: Record<string, { n: number; s: number }> = {};
     for (const r of mine) {
+      if (r.estatus in all) all[r.estatus as keyof typeof all] += r.n;
+      if (r.estatus === 'enviado' || r.estatus === 'validado') {
+        allComp += r.comp ?? 0;
+        allN += r.n;
+      }
+      if (r.estatus === 'enviado' || r.estatus === 'validado') qSent.add(r.trimestre);
+      if (r.estatus === 'validado') qVal.add(r.trimestre);
+      if (hidden.has(r.module)) continue;
       if (r.estatus in reg) reg[r.estatus as keyof typeof reg] += r.n;
       if (r.estatus === 'enviado' || r.estatus === 'validado') {
-        qSent.add(r.trimestre);
         compSum += r.comp ?? 0;
         compN += r.n;
         const acc = (modAcc[r.module] ??= { n: 0, s: 0 });
         acc.n += r.n;
         acc.s += r.comp ?? 0;
       }
-      if (r.estatus === 'validado') qVal.add(r.trimestre);
     }
     for (const [k, v] of Object.entries(modAcc)) porModulo[k] = { registros: v.n, completitud: v.n ? Math.round((v.s / v.n) * 1000) / 10 : null };
     const debidos = quarters.length;
     const cobertura = debidos ? qSent.size / debidos : 0;
-    const revisados = reg.enviado + reg.validado + reg.devuelto;
-    const tasaVal = revisados ? reg.validado / revisados : 0;
+    const revisados = all.enviado + all.validado + all.devuelto;
+    const tasaVal = revisados ? all.validado / revisados : 0;
     const completitud = compN ? compSum / compN : null;
-    const indice = Math.round((0.5 * cobertura + 0.25 * tasaVal + 0.25 * (completitud ?? 0)) * 1000) / 10;
+    const indice = Math.round((0.5 * cobertura + 0.25 * tasaVal + 0.25 * (allN ? allComp / allN : 0)) * 1000) / 10;
     return {
       posicion: 0,
       codigo: i.codigo,
@@ -124,13 +137,17 @@ export async function compliance(q: Queryable, a: Actor | null, f: ComplianceQue
       indice,
     };
   });
-  out.sort((x, y) => y.indice - x.indice || y.registros.validado - x.registros.validado || x.codigo.localeCompare(y.codigo));
+  const validados = new Map(insts.map((i) => [i.codigo, rows.filter((r) => r.institucion_id === i.codigo && r.estatus === 'validado').reduce((n, r) => n + r.n, 0)]));
+  out.sort((x, y) => y.indice - x.indice || validados.get(y.codigo)! - validados.get(x.codigo)! || x.codigo.localeCompare(y.codigo));
   // Ties share a position (a published ranking must not order equals arbitrarily).
   out.forEach((r, k) => (r.posicion = k > 0 && out[k - 1].indice === r.indice ? out[k - 1].posicion : k + 1));
   return {
     periodo: { anio: f.anio, trimestres: quarters },
     metodo:
       'Índice = 50 % cobertura (trimestres con registros enviados o validados ÷ trimestres debidos) + 25 % tasa de validación (validados ÷ enviados, validados y devueltos) + 25 % completitud (proporción de campos opcionales llenados en lo enviado). El periodo de un registro es el que la institución reporta (año y trimestre).',
+    ...(hidden.size
+      ? { nota: 'Los registros de víctimas y de operativos de rescate no se cuentan por institución en esta vista (son cifras protegidas); el índice sí los considera.' }
+      : {}),
     items: out,
   };
 }

@@ -30,6 +30,7 @@ export function CumplimientoPage() {
       ) : q.data ? (
         <>
           <Text size="xs" c="dimmed" mb="sm">{q.data.metodo}</Text>
+          {q.data.nota && <Text size="xs" mb="sm">{q.data.nota}</Text>}
           <Table withTableBorder striped fz="sm">
             <Table.Thead>
               <Table.Tr><Table.Th>#</Table.Th><Table.Th>Institución</Table.Th><Table.Th>Debidos</Table.Th><Table.Th>Con envío</Table.Th><Table.Th>Validados</Table.Th><Table.Th>Enviados</Table.Th><Table.Th>Devueltos</Table.Th><Table.Th>Borradores</Table.Th><Table.Th>Completitud</Table.Th><Table.Th>Índice</Table.Th></Table.Tr>

@@ -145,7 +145,7 @@ export interface Cumplimiento {
 export function useCompliance(params: QueryParams) {
   return useQuery({
     queryKey: ['compliance', params],
-    queryFn: ({ signal }) => api<{ periodo: { anio: number; trimestres: number[] }; metodo: string; items: Cumplimiento[] }>('/compliance', { query: params, signal }),
+    queryFn: ({ signal }) => api<{ periodo: { anio: number; trimestres: number[] }; metodo: string; nota?: string; items: Cumplimiento[] }>('/compliance', { query: params, signal }),
     placeholderData: keepPreviousData,
   });
 }
