@@ -71,6 +71,18 @@ describe.each(dbKinds())('autenticación (%s)', (kind) => {
     expect((await env.ctx.db.query(`select 1 from audit_log where action = 'login_bloqueado' and username = 'enlace_lock'`)).length).toBe(1);
   });
 
+  it('a user name without an account answers like an account: 401, then the same 429 after the same failures (no enumeration)', async () => {
+    const ip = freshIp();
+    const answers: [number, string][] = [];
+    for (let i = 0; i <= MAX_FAILED; i++) {
+      const r = await post('/api/v1/auth/login', { username: 'no_existe_nadie', password: `mala-clave-numero-${i}` }, {}, ip);
+      answers.push([r.statusCode, json(r).detail]);
+    }
+    expect(answers.slice(0, MAX_FAILED).every(([s]) => s === 401)).toBe(true);
+    expect(answers[MAX_FAILED][0]).toBe(429);
+    expect(answers[MAX_FAILED][1]).toMatch(/La cuenta está bloqueada temporalmente/);
+  });
+
   it('enrols TOTP for a validador before anything else, then requires a current, unused code', async () => {
     const ip = freshIp();
     const first = await post('/api/v1/auth/login', { username: 'valid_st', password: PW }, {}, ip);

@@ -10,6 +10,9 @@ export interface Limit {
 
 /** Failed sign-ins from one IP address (any user names): stops password spraying from one place. */
 export const LOGIN_IP: Limit = { bucket: 'login_ip', max: 30, windowSec: 15 * 60 };
+/** Failed sign-ins under a user name that has no account: they lock like an account does (see routes.ts), so
+ * that the 429 after the tenth failure does not tell which names exist. */
+export const LOGIN_UNKNOWN_USER: Limit = { bucket: 'login_desconocido', max: 10, windowSec: 15 * 60 };
 /** Exports (files) per user. */
 export const EXPORTS: Limit = { bucket: 'export', max: 30, windowSec: 10 * 60 };
 

@@ -8,12 +8,12 @@ import { HttpError } from '../http/errors.js';
 import { scopeName, type Actor, type Role } from './actor.js';
 import { checkTotp, matchRecoveryCode, mfaMandatory, newRecoveryCodes, newTotpSecret, otpauthUrl, qrDataUrl } from './mfa.js';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
-import { LOGIN_IP, hit, hitsOf, retryAfter } from './ratelimit.js';
+import { LOGIN_IP, LOGIN_UNKNOWN_USER, hit, hitsOf, retryAfter } from './ratelimit.js';
 import { SESSION_COOKIE, createSession, deleteSession, lookupSession } from './sessions.js';
 
 /** Failed sign-ins (password or second factor) before the account locks, and for how long. */
-export const MAX_FAILED = 10;
-export const LOCK_MINUTES = 15;
+export const MAX_FAILED = LOGIN_UNKNOWN_USER.max;
+export const LOCK_MINUTES = LOGIN_UNKNOWN_USER.windowSec / 60;
 
 export function publicUser(a: Actor) {
   return {
@@ -99,7 +99,8 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
         reply.header('retry-after', String(retryAfter(LOGIN_IP)));
         throw new HttpError('too_many_requests', 'Demasiados intentos fallidos de inicio de sesión desde su red. Espere unos minutos e intente de nuevo.');
       }
-      if (u?.locked) {
+      const unknownLocked = !u && (await hitsOf(ctx.db, LOGIN_UNKNOWN_USER, username.toLowerCase())) >= LOGIN_UNKNOWN_USER.max;
+      if (u?.locked || unknownLocked) {
         await ctx.db.tx((q) => writeAudit(q, who, { action: 'login_bloqueado', detail: { username } }));
         throw new HttpError(
           'too_many_requests',
@@ -119,6 +120,7 @@ export async function authRoutes(app: FastifyInstance, ctx: Ctx) {
                where id = $1`,
               [u.id, MAX_FAILED, LOCK_MINUTES],
             );
+          else await hit(q, LOGIN_UNKNOWN_USER, username.toLowerCase());
           await hit(q, LOGIN_IP, ip);
           await writeAudit(q, who, { action: 'login_fallido', detail: { username, motivo: reason } });
         });
