@@ -119,7 +119,8 @@ export async function launch(): Promise<Browser> {
 
 /** A context as a Mexican user's browser: es-MX, Mexico City time, downloads kept. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ locale: 'es-MX', timezoneId: 'America/Mexico_City', acceptDownloads: true, viewport: { width: 1366, height: 900 } });
+  // Reduced motion: charts are drawn at once, so a screenshot shows them finished, not mid-animation.
+  return browser.newContext({ locale: 'es-MX', timezoneId: 'America/Mexico_City', acceptDownloads: true, viewport: { width: 1366, height: 900 }, reducedMotion: 'reduce' });
 }
 
 export interface AxeRow {
