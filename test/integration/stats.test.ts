@@ -153,6 +153,12 @@ describe.each(dbKinds())('estadísticas de víctimas (%s)', (kind) => {
     expect(s.total).toBe(counted().reduce((n, p) => n + p.formas.length, 0));
   });
 
+  it('a sum over a multi-choice dimension says that each record adds to every option it chose', async () => {
+    const s = await stats(admin, 'rows=formas_reclutamiento&sum=edad');
+    expect(s.notes.some((n: string) => /se repite en cada opción/.test(n))).toBe(true);
+    expect(s.notes.some((n: string) => /cuenta cada registro una vez por cada opción/.test(n))).toBe(false);
+  });
+
   it('estatus=validado counts validated records only', async () => {
     const s = await stats(admin, 'rows=sexo&estatus=validado');
     const val = PEOPLE.filter((p) => p.fate === 'validado');

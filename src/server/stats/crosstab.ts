@@ -261,7 +261,9 @@ export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: 
   result.multi = b.d1.multi || !!b.d2?.multi;
 
   const notes: string[] = [];
-  if (result.multi)
+  if (result.multi && b.sums.length)
+    notes.push('Con una variable de opción múltiple, lo que suma cada registro se repite en cada opción que eligió: el total de la tabla puede ser mayor que la suma real de los registros.');
+  else if (result.multi)
     notes.push('Una variable de opción múltiple cuenta cada registro una vez por cada opción elegida: el total (menciones) puede ser mayor que el número de registros distintos.');
   if (m.key === 'victimas') notes.push('Personas víctimas registradas por las instituciones (no existe un identificador entre instituciones; una persona atendida por dos instituciones cuenta dos veces).');
   if ([b.d1, b.d2].some((d) => d?.parts.some((p) => p.key === 'grupo_edad' || p.key === 'nna_adulta')) && m.key === 'victimas')
