@@ -471,6 +471,56 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       expect(drafts.statusCode, drafts.body).toBe(201);
     });
 
+    /** An instrumentos row from the module's example, as text (the institution is the uploader's). */
+    const insRow = (over: Record<string, string>) => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(getModule('instrumentos')!.example as Record<string, unknown>)) {
+        if (k === 'institucion_id' || k === 'documento') continue;
+        out[k] = v === null ? '' : Array.isArray(v) ? v.join(';') : typeof v === 'boolean' ? (v ? 'Sí' : 'No') : String(v);
+      }
+      // The example lists FGR, the uploader, among the participants.
+      return { ...out, instituciones_participantes: 'SNDIF;CEAV', ...over };
+    };
+
+    it('enviar=1 with a required file: the row is saved as a draft and reported as pending, the others are sent', async () => {
+      const enElaboracion = { estatus_instrumento: 'EN_ELABORACION', fecha_aprobacion: '', medio_publicacion: '', fecha_publicacion: '', en_aplicacion: 'No' };
+      const rows = [insRow({ nombre_instrumento: 'Protocolo importado en elaboración', ...enElaboracion }), insRow({ nombre_instrumento: 'Protocolo importado publicado' })];
+      const res = await post(fgr, 'instrumentos', { name: 'ins.csv', data: Buffer.from(csvOf(rows)) }, '?enviar=1');
+      expect(res.statusCode, res.body).toBe(201);
+      const body = json(res);
+      const [sent, draft] = await env.ctx.db.query<{ folio_sintra: string; estatus: string; enviado_at: Date | null; enviado_by: string | null }>(
+        `select folio_sintra, estatus, enviado_at, enviado_by from m_instrumentos where nombre_instrumento like 'Protocolo importado %' order by seq`,
+      );
+      expect(sent).toMatchObject({ estatus: 'enviado', enviado_at: expect.any(Date), enviado_by: expect.any(String) });
+      expect(draft).toMatchObject({ estatus: 'borrador', enviado_at: null, enviado_by: null });
+      expect(body).toMatchObject({ imported: 2, estatus: 'enviado', enviados: 1, borradores: 1 });
+      expect(body.pendientes).toEqual([
+        {
+          row: 3,
+          folio: draft.folio_sintra,
+          pending: [
+            {
+              field: 'documento',
+              column: null,
+              message: `«Documento del instrumento»: el registro se guardó como borrador porque necesita este archivo adjunto, que se sube en la página del registro (folio ${draft.folio_sintra}); después envíelo desde ahí.`,
+            },
+          ],
+        },
+      ]);
+      const audit = await env.ctx.db.query<{ detail: string }>(`select detail from audit_log where action = 'importar' order by id desc limit 1`);
+      expect(JSON.parse(audit[0].detail)).toMatchObject({ archivo: 'ins.csv', resultado: 'importado', enviados: 1, borradores: 1 });
+
+      // capacitación always needs its evidence: every row is a draft. Anything else pending still stops the file,
+      // and the missing file is not listed among its errors.
+      const cap = await post(fgr, 'capacitacion', { name: 'cap.csv', data: Buffer.from(csvOf([capRow({ nombre_evento: 'Enviar sin evidencia' })])) }, '?enviar=1');
+      expect(cap.statusCode, cap.body).toBe(201);
+      expect(json(cap)).toMatchObject({ imported: 1, enviados: 0, borradores: 1, pendientes: [{ row: 2, pending: [{ field: 'evidencia', message: expect.stringContaining('«Evidencia del evento»: el registro se guardó como borrador') }] }] });
+      expect((await rowsByName('Enviar sin evidencia'))[0].estatus).toBe('borrador');
+      const bad = await post(fgr, 'capacitacion', { name: 'cap2.csv', data: Buffer.from(csvOf([capRow({ nombre_evento: 'Sin fuente', fuente_financiamiento: '' })])) }, '?enviar=1');
+      expect(bad.statusCode).toBe(422);
+      expect(json(bad).errors).toEqual([{ row: 2, field: 'fuente_financiamiento', column: 'fuente_financiamiento', message: expect.stringContaining('obligatorio') }]);
+    });
+
     it('uniqueness per institution: within the file and against stored records, not across institutions', async () => {
       const dup = csvOf([uni({ nombre_unidad: 'Unidad duplicada', cargo: 'PERITO' }), uni({ nombre_unidad: 'Unidad duplicada', cargo: 'PERITO' })]);
       const r = await post(fgr, 'unidades_especializadas', { name: 'dup.csv', data: Buffer.from(dup) });

@@ -98,6 +98,10 @@ export async function importRecordsCommand(config: Config, args: string[]): Prom
         return 1;
       }
       console.log(`${m.name}: ${r.imported} registro(s) importado(s) como ${args.includes('--enviar') ? 'enviados' : 'borradores'}${r.folios ? ` (folios ${r.folios.desde} a ${r.folios.hasta})` : ''}.`);
+      if (r.borradores) {
+        console.log(`${r.borradores} de ellos quedaron como borrador porque necesitan archivos adjuntos:`);
+        for (const p of r.pendientes ?? []) for (const i of p.pending) console.log(`  fila ${p.row}: ${i.message}`);
+      }
       return 0;
     } catch (e) {
       return explain(e);

@@ -1,5 +1,7 @@
 // GET  /api/v1/modules/:module/imports/template?format=xlsx|csv   the module's import template
-// POST /api/v1/modules/:module/imports[?enviar=1]                  multipart `file`: 201 { imported } or 422 { errors }
+// POST /api/v1/modules/:module/imports[?enviar=1]                  multipart `file`: 201 { imported } or 422 { errors };
+//                                                                  with enviar=1 rows needing a file are saved as drafts
+//                                                                  and listed in `pendientes`
 // POST /api/v1/modules/:module/imports?report=xlsx                 same file, nothing saved: the workbook with
 //                                                                  faulty cells marked and commented (200)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -94,6 +96,8 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
         imported: r.imported,
         estatus: enviar ? 'enviado' : 'borrador',
         folios: r.folios ?? null,
+        // enviar=1: rows that need a file attached were saved as drafts, each with its pending list.
+        ...(enviar ? { enviados: r.enviados ?? 0, borradores: r.borradores ?? 0, pendientes: r.pendientes ?? [] } : {}),
         format: r.format,
         ...(r.encoding ? { encoding: r.encoding, delimiter: r.delimiter } : {}),
       });

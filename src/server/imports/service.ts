@@ -70,6 +70,18 @@ export interface ImportResult {
   sheetName?: string;
   /** Folio range of the saved records. */
   folios?: { desde: string; hasta: string };
+  /** enviar=1: rows saved as sent, and rows saved as drafts only because they need attachments. */
+  enviados?: number;
+  borradores?: number;
+  /** Those draft rows (at most maxErrors), each with what is pending, as the records API answers `pending`. */
+  pendientes?: ImportPending[];
+}
+
+/** A row of an enviar=1 import saved as `borrador` because a required file must be attached on its page. */
+export interface ImportPending {
+  row: number;
+  folio: string;
+  pending: { field: string; column: null; message: string }[];
 }
 
 /** Most data rows in one file: beyond this, split the file (keeps one transaction reasonable). */
@@ -86,6 +98,10 @@ interface Checked {
   row: number;
   values: Values;
   mainDate: string | null;
+  /** Saved as `enviado` (enviar=1 and nothing pending). */
+  send: boolean;
+  /** enviar=1, held back as a draft: the required archivo fields, which a file cannot carry. */
+  needsFiles: FieldDef[];
 }
 
 class Rollback extends Error {}
@@ -125,6 +141,7 @@ export class ImportService {
             filas: run.imported,
             resultado: 'importado',
             estatus: opts.enviar ? 'enviado' : 'borrador',
+            ...(run.heldBack ? { enviados: run.imported - run.heldBack, borradores: run.heldBack } : {}),
             folios: run.folios(),
             formato: src.format,
             ...(src.encoding ? { codificacion: src.encoding, separador: src.delimiter } : {}),
@@ -154,6 +171,7 @@ export class ImportService {
       delimiter: src.delimiter,
       sheetName: src.sheetName,
       ...(failed || opts.dryRun ? {} : { folios: run.folios() }),
+      ...(opts.enviar && !failed && !opts.dryRun ? { enviados: run.imported - run.heldBack, borradores: run.heldBack, pendientes: run.pendientes } : {}),
     };
   }
 }
@@ -164,6 +182,9 @@ class ImportRun {
   totalErrors = 0;
   rows = 0;
   imported = 0;
+  /** enviar=1: rows saved as drafts because they need attachments. */
+  heldBack = 0;
+  readonly pendientes: ImportPending[] = [];
   private bindings: Binding[] | null = null;
   private ordered: Binding[] = [];
   private headerRow = 1;
@@ -321,11 +342,16 @@ class ImportRun {
     if (body.institucion_id === null) delete body.institucion_id;
 
     const c = await this.records.check(tx, this.a, this.m, body, null, { uniqueness: false });
-    const issues = this.opts.enviar ? [...c.errors, ...c.pending] : c.errors;
+    // A required file can never come in a spreadsheet: with enviar=1 such a row is saved as a draft (reported
+    // with what is pending) instead of refusing the file; anything else pending still stops it.
+    const needsFiles = this.opts.enviar
+      ? this.m.fields.filter((f) => f.type === 'archivo' && !isFilled(c.values[f.key]) && c.pending.some((i) => i.field === f.key))
+      : [];
+    const issues = this.opts.enviar ? [...c.errors, ...c.pending.filter((i) => !needsFiles.some((f) => f.key === i.field))] : c.errors;
     const before = new Set(refused);
     for (const i of issues) if (!before.has(i.field)) fail(i.field, i.message);
     if (rowErrors === 0) rowErrors += this.uniqueInFile(r.row, c.values);
-    if (rowErrors === 0) this.batch.push({ row: r.row, values: c.values, mainDate: c.mainDate });
+    if (rowErrors === 0) this.batch.push({ row: r.row, values: c.values, mainDate: c.mainDate, send: this.opts.enviar && !needsFiles.length, needsFiles });
   }
 
   /** Duplicates among the file's own rows (the database is checked per batch). */
@@ -387,6 +413,20 @@ class ImportRun {
     this.firstFolio ??= folios[0];
     this.lastFolio = folios[folios.length - 1];
     const enviar = this.opts.enviar;
+    batch.forEach((b, i) => {
+      if (!b.needsFiles.length) return;
+      this.heldBack++;
+      if (this.pendientes.length < this.maxErrors)
+        this.pendientes.push({
+          row: b.row,
+          folio: folios[i],
+          pending: b.needsFiles.map((f) => ({
+            field: f.key,
+            column: null,
+            message: `${q(f)}: el registro se guardó como borrador porque necesita este archivo adjunto, que se sube en la página del registro (folio ${folios[i]}); después envíelo desde ahí.`,
+          })),
+        });
+    });
     const cols: { name: string; type: string; values: unknown[] }[] = [];
     const add = (name: string, type: string, get: (b: Checked, i: number) => unknown) =>
       cols.push({ name, type, values: batch.map((b, i) => (type === 'text[]' ? pgArrayLiteral(get(b, i)) : get(b, i) ?? null)) });
@@ -395,16 +435,17 @@ class ImportRun {
     add('updated_by', 'uuid', () => this.a.id);
     add('fecha_principal', 'date', (b) => b.mainDate);
     add('search_text', 'text', (b, i) => searchText(m, b.values, folios[i]));
-    add('estatus', 'text', () => (enviar ? 'enviado' : 'borrador'));
-    if (enviar) add('enviado_by', 'uuid', () => this.a.id);
+    add('estatus', 'text', (b) => (b.send ? 'enviado' : 'borrador'));
+    if (enviar) add('enviado_by', 'uuid', (b) => (b.send ? this.a.id : null));
     for (const f of [...METADATA_FIELDS, ...m.fields]) {
       add(f.key, SQL_TYPE[f.type], (b) => b.values[f.key]);
       if (f.otro) add(`${f.key}_otro`, 'text', (b) => b.values[`${f.key}_otro`]);
     }
     const alias = (i: number) => `c${i}`;
+    const sentAt = `, case when ${alias(cols.findIndex((c) => c.name === 'estatus'))} = 'enviado' then clock_timestamp() end`;
     const rows = await tx.query<{ id: string }>(
       `insert into ${tableName(m.key)} (${cols.map((c) => col(c.name)).join(', ')}${enviar ? ', "enviado_at"' : ''})
-       select ${cols.map((c, i) => (c.type === 'text[]' ? `${alias(i)}::text[]` : alias(i))).join(', ')}${enviar ? ', clock_timestamp()' : ''}
+       select ${cols.map((c, i) => (c.type === 'text[]' ? `${alias(i)}::text[]` : alias(i))).join(', ')}${enviar ? sentAt : ''}
          from unnest(${cols.map((c, i) => `$${i + 1}::${c.type === 'text[]' ? 'text' : c.type}[]`).join(', ')}) as u(${cols.map((_, i) => alias(i)).join(', ')})
        returning id::text as id`,
       cols.map((c) => c.values),

@@ -13,7 +13,7 @@ import { AnchorLink, ButtonLink } from '../../components/links';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtNumber, fmtSize, plural } from '../../lib/format';
-import { downloadReport, templateUrl, uploadImport, type ImportOutcome, type Progress as UploadProgress } from './api';
+import { downloadReport, templateUrl, uploadImport, type ImportDone, type ImportOutcome, type Progress as UploadProgress } from './api';
 
 const route = getRouteApi('/m/$module/importar');
 
@@ -129,7 +129,7 @@ function ImportForm({ m }: { m: ModuleOut }) {
           />
           <Checkbox
             label="Enviar a validación al importar"
-            description="Cada fila debe cumplir entonces todas las reglas de envío; sin marcar, se guardan como borradores."
+            description="Cada fila debe cumplir entonces todas las reglas de envío; la que solo necesite un archivo adjunto obligatorio queda como borrador para adjuntarlo en su página. Sin marcar, se guardan como borradores."
             checked={enviar}
             onChange={(e) => setEnviar(e.currentTarget.checked)}
             disabled={busy}
@@ -167,11 +167,22 @@ function ImportForm({ m }: { m: ModuleOut }) {
 
       {outcome?.ok && (
         <Alert color="green" variant="light" title="Importación completa" role="status">
-          <Text size="sm">
-            Se {outcome.result.imported === 1 ? 'guardó' : 'guardaron'} {plural(outcome.result.imported, 'registro', 'registros')} como{' '}
-            {outcome.result.estatus === 'enviado' ? (outcome.result.imported === 1 ? 'enviado a validación' : 'enviados a validación') : outcome.result.imported === 1 ? 'borrador' : 'borradores'}
-            {outcome.result.folios ? ` (folios ${outcome.result.folios.desde} a ${outcome.result.folios.hasta})` : ''}.
-          </Text>
+          <Text size="sm">{doneText(outcome.result)}</Text>
+          {!!outcome.result.borradores && (
+            <>
+              <Text size="sm" mt="xs">
+                {plural(outcome.result.borradores, 'registro quedó', 'registros quedaron')} como borrador porque necesitan archivos adjuntos:
+                súbalos en la página de cada registro y envíelos desde ahí.
+              </Text>
+              <List size="sm" mt={4}>
+                {(outcome.result.pendientes ?? []).slice(0, SHOWN).map((p) => (
+                  <List.Item key={p.row}>
+                    Fila {p.row}: {p.pending.map((i) => i.message).join(' ')}
+                  </List.Item>
+                ))}
+              </List>
+            </>
+          )}
           <AnchorLink to="/m/$module" params={{ module: m.key }} search={{}} size="sm">
             Ver la lista
           </AnchorLink>
@@ -217,4 +228,13 @@ function ImportForm({ m }: { m: ModuleOut }) {
       )}
     </Stack>
   );
+}
+
+/** «Se guardaron N registros como …»; with enviar=1 some may have stayed drafts (they need attachments). */
+function doneText(r: ImportDone): string {
+  const folios = r.folios ? ` (folios ${r.folios.desde} a ${r.folios.hasta})` : '';
+  const saved = `Se ${r.imported === 1 ? 'guardó' : 'guardaron'} ${plural(r.imported, 'registro', 'registros')}${folios}`;
+  if (r.estatus !== 'enviado') return `${saved} como ${r.imported === 1 ? 'borrador' : 'borradores'}.`;
+  if (!r.borradores) return `${saved} como ${r.imported === 1 ? 'enviado a validación' : 'enviados a validación'}.`;
+  return `${saved}: ${plural(r.enviados ?? 0, 'enviado', 'enviados')} a validación y ${plural(r.borradores, 'borrador', 'borradores')}.`;
 }

@@ -13,6 +13,10 @@ export interface ImportDone {
   imported: number;
   estatus: 'borrador' | 'enviado';
   folios: { desde: string; hasta: string } | null;
+  /** enviar=1: rows saved as sent, and rows saved as drafts because they need attachments (listed in pendientes). */
+  enviados?: number;
+  borradores?: number;
+  pendientes?: { row: number; folio: string; pending: { field: string; column: null; message: string }[] }[];
   format: 'xlsx' | 'csv';
   encoding?: string;
   delimiter?: string;
