@@ -126,7 +126,7 @@ describe.each(dbKinds())('adjuntos (%s)', (kind) => {
     expect(r.body.errors[0].field).toBe('file');
     expect(await stored()).toBe(before);
     const audit = await env.ctx.db.query<{ detail: string }>(`select detail from audit_log where action = 'adjuntar' order by id desc limit 1`);
-    expect(JSON.parse(audit[0].detail)).toMatchObject({ rechazado: 'antivirus', firma: 'Eicar-Test-Signature', name: 'acta-infectada.pdf' });
+    expect(JSON.parse(audit[0].detail)).toMatchObject({ rechazado: true, motivo: 'antivirus', firma: 'Eicar-Test-Signature', name: 'acta-infectada.pdf', campo: 'comisiones.acta_sesion' });
   });
 
   it('without clamd configured the file is kept with escaneado false', async () => {
@@ -169,6 +169,27 @@ describe.each(dbKinds())('adjuntos (%s)', (kind) => {
     expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['acta_sesion']);
     expect(r.body.errors[0].message).toContain('PDF');
     expect((await c.get('/api/v1/modules/comisiones/records?limit=1')).body.total).toBe(total);
+  });
+
+  it('every refused upload (type, size, empty) leaves an audit entry naming the file and the reason', async () => {
+    const lastRefusal = async () => {
+      const rows = await env.ctx.db.query<{ detail: string; username: string }>(`select detail, username from audit_log where action = 'adjuntar' order by id desc limit 1`);
+      return { ...JSON.parse(rows[0].detail), username: rows[0].username };
+    };
+    const before = await stored();
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(64)]);
+    const wrong = await upload(env.app, 'comisiones.acta_sesion', { name: 'acta-falsa.pdf', data: png, type: 'application/pdf' });
+    expect(wrong.status).toBe(415);
+    expect(await lastRefusal()).toMatchObject({ rechazado: true, motivo: 'tipo', name: 'acta-falsa.pdf', size: png.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), campo: 'comisiones.acta_sesion', mensaje: expect.stringContaining('Tipo de archivo no permitido'), username: 'admin' });
+    // carta_descriptiva takes at most 10 MB.
+    const big = Buffer.concat([TINY_PDF, Buffer.alloc(10 * 1024 * 1024)]);
+    const tooBig = await upload(env.app, 'capacitacion.carta_descriptiva', { name: 'carta-enorme.pdf', data: big, type: 'application/pdf' });
+    expect(tooBig.status).toBe(413);
+    expect(await lastRefusal()).toMatchObject({ rechazado: true, motivo: 'tamano', name: 'carta-enorme.pdf', size: big.length, mensaje: 'El archivo excede 10 MB.' });
+    const empty = await upload(env.app, null, { name: 'vacio.pdf', data: Buffer.alloc(0), type: 'application/pdf' });
+    expect(empty.status).toBe(400);
+    expect(await lastRefusal()).toMatchObject({ rechazado: true, motivo: 'vacio', name: 'vacio.pdf', size: 0 });
+    expect(await stored()).toBe(before);
   });
 
   it("another institution's attachment cannot be linked to a record", async () => {

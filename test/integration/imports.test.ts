@@ -428,10 +428,18 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       ]);
     });
 
-    it('refuses files that are not spreadsheets, empty files and old .xls', async () => {
+    it('refuses files that are not spreadsheets, empty files and old .xls; each refusal is audited', async () => {
+      const lastImport = async () => {
+        const rows = await env.ctx.db.query<{ detail: string; module: string; username: string }>(`select detail, module, username from audit_log where action = 'importar' order by id desc limit 1`);
+        return { ...JSON.parse(rows[0].detail), module: rows[0].module, username: rows[0].username };
+      };
       expect((await post(fgr, 'capacitacion', { name: 'v.xls', data: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]) })).statusCode).toBe(415);
+      expect(await lastImport()).toMatchObject({ archivo: 'v.xls', resultado: 'rechazado', motivo: 'tipo', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mensaje: expect.stringContaining('Excel 97-2003'), module: 'capacitacion', username: 'enlace_fgr' });
       expect((await post(fgr, 'capacitacion', { name: 'vacio.csv', data: Buffer.alloc(0) })).statusCode).toBe(400);
+      expect(await lastImport()).toMatchObject({ archivo: 'vacio.csv', resultado: 'rechazado', motivo: 'vacio' });
+      // Found damaged while reading, inside the import's transaction: the entry survives its rollback.
       expect((await post(fgr, 'capacitacion', { name: 'roto.xlsx', data: Buffer.from([0x50, 0x4b, 0x03, 0x04, 9, 9, 9, 9]) })).statusCode).toBe(415);
+      expect(await lastImport()).toMatchObject({ archivo: 'roto.xlsx', resultado: 'rechazado', motivo: 'tipo', mensaje: expect.stringContaining('dañado') });
       const onlyHeader = await post(fgr, 'capacitacion', { name: 'h.csv', data: Buffer.from('nombre_evento,sede\r\n') });
       expect(onlyHeader.statusCode).toBe(422);
       expect(json(onlyHeader).errors[0].message).toContain('solo tiene encabezados');

@@ -36,16 +36,45 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
     const a = req.actor!;
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite adjuntar archivos.');
     if (!req.isMultipart()) throw badRequest('Envíe el archivo como multipart/form-data en el campo «file».', [{ field: 'file', message: 'Falta el archivo.' }]);
+    /**
+     * A refused file leaves an audit entry of its own, in its own transaction (nothing else is written, so
+     * nothing can roll it back), then the refusal is answered.
+     */
+    const refuse = async (motivo: 'vacio' | 'tamano' | 'tipo' | 'antivirus', err: HttpError, f: { name: string; buf?: Buffer; campo?: string | null; firma?: string }) => {
+      const detail = {
+        rechazado: true,
+        motivo,
+        mensaje: err.detail,
+        name: f.name,
+        ...(f.buf ? { size: f.buf.length, sha256: crypto.createHash('sha256').update(f.buf).digest('hex') } : {}),
+        ...(f.campo ? { campo: f.campo } : {}),
+        ...(f.firma ? { firma: f.firma } : {}),
+      };
+      await ctx.db.tx((q) => writeAudit(q, a, { action: 'adjuntar', detail }));
+      return err;
+    };
     let fieldSpec: string | undefined;
     let file: { name: string; buf: Buffer } | undefined;
-    for await (const part of req.parts()) {
-      if (part.type === 'field' && part.fieldname === 'field') fieldSpec = String(part.value);
-      else if (part.type === 'file' && part.fieldname === 'file') {
-        const buf = await part.toBuffer();
-        file = { name: part.filename, buf };
-      } else if (part.type === 'file') await part.toBuffer();
+    let partName = '';
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field' && part.fieldname === 'field') fieldSpec = String(part.value);
+        else if (part.type === 'file' && part.fieldname === 'file') {
+          partName = part.filename;
+          const buf = await part.toBuffer();
+          file = { name: part.filename, buf };
+        } else if (part.type === 'file') await part.toBuffer();
+      }
+    } catch (e) {
+      // Over the multipart limit: refused before its end was read (no size or digest to record).
+      const fe = e as { code?: string; statusCode?: number };
+      if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.statusCode === 413)
+        throw await refuse('tamano', new HttpError('payload_too_large', 'El archivo excede el tamaño máximo permitido.'), { name: partName, campo: fieldSpec });
+      throw e;
     }
-    if (!file || file.buf.length === 0) throw badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]);
+    if (!file) throw badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]);
+    if (file.buf.length === 0)
+      throw await refuse('vacio', badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]), { ...file, campo: fieldSpec });
     let kinds: readonly AttachmentKind[] = ATTACHMENT_KINDS;
     let maxMb = 20;
     let fieldKey: string | null = null;
@@ -57,10 +86,14 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
       maxMb = f.files?.maxMb ?? 20;
       fieldKey = fieldSpec;
     }
-    if (file.buf.length > maxMb * 1024 * 1024) throw new HttpError('payload_too_large', `El archivo excede ${maxMb} MB.`);
+    if (file.buf.length > maxMb * 1024 * 1024) throw await refuse('tamano', new HttpError('payload_too_large', `El archivo excede ${maxMb} MB.`), { ...file, campo: fieldKey });
     const det = await detectKind(file.buf);
     if (!det || !kinds.includes(det.kind))
-      throw new HttpError('unsupported_type', `Tipo de archivo no permitido: se admiten ${kinds.map((k) => k.toUpperCase()).join(', ')} (el tipo se revisa por su contenido, no por su nombre).`);
+      throw await refuse(
+        'tipo',
+        new HttpError('unsupported_type', `Tipo de archivo no permitido: se admiten ${kinds.map((k) => k.toUpperCase()).join(', ')} (el tipo se revisa por su contenido, no por su nombre).`),
+        { ...file, campo: fieldKey },
+      );
     const name = file.name.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 200) || `archivo.${det.kind}`;
     const sha = crypto.createHash('sha256').update(file.buf).digest('hex');
     // ClamAV where configured: an infected file is refused and never stored; without clamd, stored unscanned.
@@ -73,10 +106,12 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: Ctx) {
         req.log.error({ err: e }, 'clamd no disponible');
         throw new HttpError('not_ready', 'No se pudo revisar el archivo con el antivirus; intente más tarde. El archivo no se guardó.');
       }
-      if (!verdict.clean) {
-        await ctx.db.tx((q) => writeAudit(q, a, { action: 'adjuntar', detail: { rechazado: 'antivirus', firma: verdict.signature, name, size: file!.buf.length, sha256: sha } }));
-        throw new HttpError('unprocessable', `El archivo contiene software malicioso (${verdict.signature}) y no se guardó.`, [{ field: 'file', message: `El antivirus detectó ${verdict.signature}.` }]);
-      }
+      if (!verdict.clean)
+        throw await refuse(
+          'antivirus',
+          new HttpError('unprocessable', `El archivo contiene software malicioso (${verdict.signature}) y no se guardó.`, [{ field: 'file', message: `El antivirus detectó ${verdict.signature}.` }]),
+          { name, buf: file.buf, campo: fieldKey, firma: verdict.signature },
+        );
       escaneado = true;
     }
     const row = await ctx.db.tx(async (q) => {

@@ -20,17 +20,35 @@ function flag(v: string | undefined): boolean {
   return v === '1' || v === 'true' || v === 'si' || v === 'sí';
 }
 
-async function readUpload(req: FastifyRequest): Promise<{ name: string; buf: Buffer; fields: Record<string, string> }> {
+const cleanName = (n: string) => n.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 200) || 'archivo';
+
+/** The upload; a file refused here (over the size limit, empty) is audited as a refused import. */
+async function readUpload(req: FastifyRequest, refused: (archivo: string, buf: Buffer | undefined, e: HttpError, motivo: 'tamano' | 'vacio') => Promise<void>): Promise<{ name: string; buf: Buffer; fields: Record<string, string> }> {
   if (!req.isMultipart()) throw badRequest('Envíe el archivo como multipart/form-data en el campo «file».', [{ field: 'file', message: 'Falta el archivo.' }]);
   let file: { name: string; buf: Buffer } | undefined;
   const fields: Record<string, string> = {};
-  for await (const part of req.parts()) {
-    if (part.type === 'file') {
-      const buf = await part.toBuffer();
-      if (part.fieldname === 'file') file = { name: part.filename, buf };
-    } else fields[part.fieldname] = String(part.value);
+  let partName = '';
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname === 'file') partName = part.filename;
+        const buf = await part.toBuffer();
+        if (part.fieldname === 'file') file = { name: part.filename, buf };
+      } else fields[part.fieldname] = String(part.value);
+    }
+  } catch (e) {
+    const fe = e as { code?: string; statusCode?: number };
+    if (fe.code !== 'FST_REQ_FILE_TOO_LARGE' && fe.statusCode !== 413) throw e;
+    const err = new HttpError('payload_too_large', 'El archivo excede el tamaño máximo permitido: divídalo en varios archivos.');
+    await refused(cleanName(partName), undefined, err, 'tamano');
+    throw err;
   }
-  if (!file || file.buf.length === 0) throw badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]);
+  const empty = badRequest('Falta el archivo (campo «file») o está vacío.', [{ field: 'file', message: 'Falta el archivo o está vacío.' }]);
+  if (!file) throw empty;
+  if (file.buf.length === 0) {
+    await refused(cleanName(file.name), file.buf, empty, 'vacio');
+    throw empty;
+  }
   return { ...file, fields };
 }
 
@@ -65,11 +83,11 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
       const a = req.actor!;
       const m = moduleOr404(req.params.module);
       if (!canWriteRecords(a)) throw forbidden('Su rol no permite importar registros.');
-      const up = await readUpload(req);
+      const up = await readUpload(req, (archivo, buf, error, motivo) => svc.auditRefusal(a, m, { archivo, buf, error, motivo }));
       const enviar = flag(first(req.query.enviar) ?? up.fields.enviar);
       const report = first(req.query.report) ?? up.fields.report;
       if (report !== undefined && report !== 'xlsx') throw badRequest('«report» solo admite xlsx.', [{ field: 'report', message: 'Use report=xlsx.' }]);
-      const name = up.name.replace(/[\u0000-\u001f\\/]/g, '_').slice(0, 200) || 'archivo';
+      const name = cleanName(up.name);
 
       if (report === 'xlsx') {
         const r = await svc.run(a, m, up.buf, { fileName: name, enviar, dryRun: true, maxErrors: 100_000 });

@@ -122,8 +122,31 @@ export class ImportService {
     this.records = new RecordService(ctx);
   }
 
+  /**
+   * A file refused as a whole (type, size, content) is audited like a refused import, in a transaction of its
+   * own: the import's transaction has rolled back by then, and must not take the entry with it.
+   */
+  async auditRefusal(a: Actor, m: ModuleDef, e: { archivo: string; buf?: Buffer; error: HttpError; motivo: 'tipo' | 'tamano' | 'vacio' }): Promise<void> {
+    const { motivo } = e;
+    const sha256 = e.buf ? crypto.createHash('sha256').update(e.buf).digest('hex') : undefined;
+    await this.ctx.db.tx((tx) =>
+      writeAudit(tx, a, { action: 'importar', module: m.key, detail: { archivo: e.archivo, ...(sha256 ? { sha256 } : {}), resultado: 'rechazado', motivo, mensaje: e.error.detail } }),
+    );
+  }
+
   async run(a: Actor, m: ModuleDef, buf: Buffer, opts: ImportOptions): Promise<ImportResult> {
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite importar registros.');
+    try {
+      return await this.runFile(a, m, buf, opts);
+    } catch (e) {
+      // Also when only the error report was asked for: the upload itself was refused.
+      const motivo = !(e instanceof HttpError) ? null : e.code === 'unsupported_type' ? 'tipo' : e.code === 'payload_too_large' ? 'tamano' : buf.length === 0 ? 'vacio' : null;
+      if (motivo) await this.auditRefusal(a, m, { archivo: opts.fileName, buf, error: e as HttpError, motivo });
+      throw e;
+    }
+  }
+
+  private async runFile(a: Actor, m: ModuleDef, buf: Buffer, opts: ImportOptions): Promise<ImportResult> {
     const src = openSource(buf);
     const run = new ImportRun(this.ctx, this.records, a, m, src, opts);
     const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
