@@ -3,6 +3,7 @@
 // hidden entry at least 1 — it works out, by linear programming, the smallest and largest value every
 // hidden entry can take. A hidden entry whose range is a single value has been recovered.
 // (The constraint matrices of these tables are totally unimodular, so the LP bounds are integer bounds.)
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 
 export type Shown = number | string;
@@ -201,7 +202,45 @@ export function exactOf(t: PublishedTable, entry: string): number {
 }
 
 /** Everything a suppressed table must satisfy, against the exact table it hides. */
-export function checkProtected(pub: PublishedTable & { records?: unknown }, exact: PublishedTable & { records?: unknown }, T: number, label: string): { hidden: number } {
+/** Noise of the cell-key method as the README states it, written again here from that statement. */
+const NOISE_STEPS: [number, number][] = [[0.1, -2], [0.3, -1], [0.7, 0], [0.9, 1], [1, 2]];
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+/** The cell key of a set of records: the sum of the first 32 bits of the md5 of each id, modulo 2^32. */
+export function cellKeyOf(ids: string[]): number {
+  let k = 0n;
+  for (const id of ids) k += BigInt(`0x${createHash('md5').update(id).digest('hex').slice(0, 8)}`);
+  return Number(k % 2n ** 32n);
+}
+/** What a perturbed answer must show for an exact count n of the records `ids` (n = ids.length for counts). */
+export function expectedPerturbed(n: number, ids: string[], T: number): number {
+  const key = cellKeyOf(ids);
+  const u = fmix32((key ^ Math.imul(n, 0x9e3779b1)) >>> 0) / 2 ** 32;
+  const noise = NOISE_STEPS.find(([p]) => u < p)![1];
+  return Math.max(T, n + noise);
+}
+
+/** The largest difference a perturbed figure may have from the exact one. */
+export const MAX_NOISE = 2;
+
+/**
+ * Checks a protected table against the exact one. A perturbed table (suppression.perturbed) shows figures
+ * within ±2 of the truth; its hidden entries are then attacked as if the attacker knew the exact value of
+ * every shown figure (a stronger attacker than one who sees the noise).
+ */
+export function checkProtected(
+  pub: PublishedTable & { records?: unknown; suppression?: { perturbed?: boolean } | null },
+  exact: PublishedTable & { records?: unknown },
+  T: number,
+  label: string,
+): { hidden: number } {
+  const perturbed = !!pub.suppression?.perturbed;
   const tag = `<${T}`;
   const isHidden = (v: unknown) => v === tag;
   const shown = (v: unknown) => typeof v === 'number';
@@ -215,13 +254,26 @@ export function checkProtected(pub: PublishedTable & { records?: unknown }, exac
   const e = new Map(exact.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
   const p = new Map(pub.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
   expect([...p.keys()].sort(), label).toEqual([...e.keys()].sort());
-  for (const [k, v] of p) if (!isHidden(v)) expect(v, `${label} ${k}`).toBe(e.get(k));
+  const same = (v: Shown, truth: Shown | undefined, what: string) => {
+    if (!perturbed || v === 0) return expect(v, what).toBe(truth);
+    expect(Math.abs((v as number) - (truth as number)), `${what}: ${v} frente a ${truth}`).toBeLessThanOrEqual(MAX_NOISE);
+  };
+  for (const [k, v] of p) if (!isHidden(v)) same(v, e.get(k), `${label} ${k}`);
   for (const [pt, et] of [[pub.rowTotals, exact.rowTotals], [pub.colTotals, exact.colTotals]] as const)
-    for (const [k, v] of Object.entries(pt)) if (!isHidden(v)) expect(v, `${label} total ${k}`).toBe(et[k]);
-  if (!isHidden(pub.total)) expect(pub.total).toBe(exact.total);
+    for (const [k, v] of Object.entries(pt)) if (!isHidden(v)) same(v, et[k], `${label} total ${k}`);
+  if (!isHidden(pub.total)) same(pub.total, exact.total, `${label} total`);
   // The attacker: no hidden entry under the threshold is pinned down; every range contains the truth.
-  // Bounds of every hidden entry under the threshold (the ones to protect).
-  const ranges = hiddenRanges(pub, isHidden, (entry) => exactOf(exact, entry) < T);
+  // Bounds of every hidden entry under the threshold (the ones to protect), from exact shown figures.
+  const view: PublishedTable = perturbed
+    ? {
+        ...pub,
+        cells: pub.cells.map((c) => (isHidden(c.value) ? c : { ...c, value: e.get(`${c.row}\u0001${c.col}`)! })),
+        rowTotals: Object.fromEntries(Object.entries(pub.rowTotals).map(([k, v]) => [k, isHidden(v) ? v : exact.rowTotals[k]])),
+        colTotals: Object.fromEntries(Object.entries(pub.colTotals).map(([k, v]) => [k, isHidden(v) ? v : exact.colTotals[k]])),
+        total: isHidden(pub.total) ? pub.total : exact.total,
+      }
+    : pub;
+  const ranges = hiddenRanges(view, isHidden, (entry) => exactOf(exact, entry) < T);
   for (const [entry, r] of ranges) {
     const truth = exactOf(exact, entry);
     expect(truth, `${label} ${entry} fuera de su rango`).toBeGreaterThanOrEqual(r.min - 1e-6);

@@ -13,6 +13,7 @@ import { asList, buildFilters, first, type Query } from '../records/filters.js';
 import { dbScope, mustSuppress, recordScope } from '../records/scope.js';
 import { col } from '../records/service.js';
 import { codeInfo, derivedOf, dimPart, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
+import { CELL_KEY_SQL, cellKeys, MAX_NOISE, perturbResult } from './perturb.js';
 import { suppress as suppressTable, suppressionTag } from './suppression.js';
 
 export type CellValue = number | '<5';
@@ -34,7 +35,7 @@ export interface StatsResult {
   /** Whether a dimension is multi-choice (total = mentions). */
   multi?: boolean;
   /** Disclosure control applied to this output, or null when the figures are exact. */
-  suppression?: { threshold: number; primary: number; complementary: number; withheld: boolean } | null;
+  suppression?: { threshold: number; primary: number; complementary: number; withheld: boolean; perturbed?: boolean } | null;
 }
 
 /** Modules whose figures count persons (spec §4.3.4: small-cell rule). */
@@ -49,6 +50,12 @@ export interface StatsAccess {
   /** Row-level security scope of the transaction that reads. */
   db: DbScope;
   suppressed: boolean;
+  /**
+   * Shown person counts carry a small fixed noise (cell-key method, perturb.ts): for ad-hoc protected queries
+   * of people who do not see exact figures, so that differences between two answers do not give a hidden
+   * count. Fixed publications (periodic publication, annual report) stay exact and suppressed.
+   */
+  perturbed?: boolean;
   /** Only validado records (published outputs). */
   validadoOnly: boolean;
   /** Human description of whose records are counted. */
@@ -76,9 +83,9 @@ export function statsAccess(a: Actor, query: Query): StatsAccess {
   if (pub !== undefined && !['0', '1', 'true', 'false', 'si', 'no'].includes(pub))
     throw badRequest('«publicacion» debe ser 1 (salida para publicar) o 0.', [{ field: 'publicacion', message: 'Use 1 o 0.' }]);
   const all = { scope: { sql: 'true', params: [] as unknown[] }, db: { ...dbScope(a, 'stats'), scope: 'agregado' as const } };
-  if (truthy(pub)) return { ...all, suppressed: true, validadoOnly: true, reach: 'todas las instituciones (publicación)' };
+  if (truthy(pub)) return { ...all, suppressed: true, perturbed: !isSecretariaTecnica(a), validadoOnly: true, reach: 'todas las instituciones (publicación)' };
   if (isSecretariaTecnica(a)) return { scope: { sql: 'true', params: [] }, db: dbScope(a, 'stats'), suppressed: false, validadoOnly: false, reach: 'todas las instituciones' };
-  if (a.role === 'consulta' || alcance === 'nacional') return { ...all, suppressed: true, validadoOnly: false, reach: 'todas las instituciones' };
+  if (a.role === 'consulta' || alcance === 'nacional') return { ...all, suppressed: true, perturbed: true, validadoOnly: false, reach: 'todas las instituciones' };
   const s = recordScope(a, 0, 'stats');
   return {
     scope: s,
@@ -143,7 +150,7 @@ export function buildCrosstab(
   query: Query,
   access: StatsAccess,
   opts: CrosstabOptions = {},
-): { sql: string; recordsSql: string | null; params: unknown[]; d1: Dim; d2: Dim | null; sums: string[]; distinct?: string } {
+): { sql: string; recordsSql: string | null; params: unknown[]; d1: Dim; d2: Dim | null; sums: string[]; distinct?: string; perturb: boolean } {
   if (access.suppressed && PERSON_MODULES.includes(m.key)) checkProtectedQuery(m, query);
   const rowsName = first(query.rows);
   if (!rowsName) throw badRequest('Indique «rows»: la dimensión de las filas.', [{ field: 'rows', message: '«rows» es obligatorio.' }]);
@@ -228,11 +235,13 @@ export function buildCrosstab(
   const rowExpr = valueOf(d1);
   const colExpr = d2 ? valueOf(d2) : 'null::text';
   const measure = medidaAlias ? `sum(${medidaAlias}.x)` : sums.length ? `sum(r.${col(sums[0])})` : distinct ? `count(distinct r.${col(distinct)})` : 'count(*)';
-  const sql = `select ${rowExpr} as row, ${colExpr} as col, ${measure} as value from ${tableName(m.key)} r ${joins.join(' ')} where ${where} group by 1, 2`;
+  const perturb = !!access.perturbed && PERSON_MODULES.includes(m.key);
+  const key = perturb ? `, ${CELL_KEY_SQL} as ck` : '';
+  const sql = `select ${rowExpr} as row, ${colExpr} as col, ${measure} as value${key} from ${tableName(m.key)} r ${joins.join(' ')} where ${where} group by 1, 2`;
   // With single-choice dimensions and counts, the records are the total; otherwise count them apart.
   const needsRecords = d1.multi || !!d2?.multi || sums.length > 0 || !!distinct;
-  const recordsSql = needsRecords ? `select count(*)::int as n from ${tableName(m.key)} r where ${where}` : null;
-  return { sql, recordsSql, params, d1, d2, sums, distinct };
+  const recordsSql = needsRecords ? `select count(*)::int as n${key} from ${tableName(m.key)} r where ${where}` : null;
+  return { sql, recordsSql, params, d1, d2, sums, distinct, perturb };
 }
 
 export async function crosstab(ctx: Ctx, a: Actor, m: ModuleDef, query: Query, opts: CrosstabOptions = {}): Promise<StatsResult> {
@@ -244,17 +253,19 @@ export async function crosstab(ctx: Ctx, a: Actor, m: ModuleDef, query: Query, o
 export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: StatsAccess, opts: CrosstabOptions = {}): Promise<StatsResult> {
   const b = buildCrosstab(m, query, access, opts);
   const run = async (q: Queryable) => {
-    const raw = await q.query<{ row: string; col: string | null; value: number | null }>(b.sql, b.params);
-    const rec = b.recordsSql ? (await q.query<{ n: number }>(b.recordsSql, b.params))[0].n : null;
-    return { raw, rec };
+    const raw = await q.query<{ row: string; col: string | null; value: number | null; ck?: string | number }>(b.sql, b.params);
+    const recRow = b.recordsSql ? (await q.query<{ n: number; ck?: string | number }>(b.recordsSql, b.params))[0] : null;
+    return { raw, rec: recRow ? recRow.n : null, recKey: recRow?.ck };
   };
   // Row-level security backs up the institution and state scopes. For the national and aggregated scopes its
   // policy lets every row through, yet PostgreSQL calls the policy function once per row read (not inlined):
   // measured 10× slower on 20,000 victims. Those scopes run as plain reads; their reach is the same.
   const limited = access.db.scope === 'institucional' || access.db.scope === 'estatal';
-  const { raw, rec } = limited ? await ctx.readDb.tx(run, access.db) : await run(ctx.readDb);
+  const { raw, rec, recKey } = limited ? await ctx.readDb.tx(run, access.db) : await run(ctx.readDb);
 
-  const cells = raw.filter((c) => c.value !== null && Number(c.value) !== 0).map((c) => ({ row: c.row, col: b.d2 ? c.col : null, value: Number(c.value) }));
+  const kept = raw.filter((c) => c.value !== null && Number(c.value) !== 0);
+  const cells = kept.map((c) => ({ row: c.row, col: b.d2 ? c.col : null, value: Number(c.value) }));
+  const keys = b.perturb ? cellKeys(kept.map((c, i) => ({ ...cells[i], key: Number(c.ck ?? 0) })), recKey === undefined ? null : Number(recKey)) : null;
   const result = assemble(b.d1.name, b.d2?.name ?? null, cells, 0);
   result.records = rec ?? (result.total as number);
   labelAndOrder(ctx, result, b.d1, b.d2);
@@ -278,6 +289,14 @@ export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: 
   result.suppression = null;
 
   if (access.suppressed && PERSON_MODULES.includes(m.key)) applySuppression(ctx, m, result, b.d1, b.d2);
+  const sup = result.suppression as StatsResult['suppression'];
+  if (keys && sup) {
+    perturbResult(result, keys, ctx.config.SINTRA_SUPPRESSION_THRESHOLD);
+    sup.perturbed = true;
+    result.notes.push(
+      `Cifras con ruido controlado: cada cifra mostrada puede diferir de la real hasta en ${MAX_NOISE} (siempre la misma para las mismas personas), para que restar dos consultas no revele una cifra protegida; por eso filas y columnas pueden no sumar exactamente su total.`,
+    );
+  }
   return result;
 }
 
