@@ -224,4 +224,37 @@ describe.each(dbKinds())('reglas con base de datos (%s)', (kind) => {
     const ok = await create(admin, 'modelos_atencion', { ...ex('modelos_atencion'), instrumento_ref: withAtencion.id });
     expect(ok.instrumento_ref).toBe(withAtencion.id);
   });
+
+  it("instrumento_ref offers only instruments in the user's record scope, never another institution's draft or returned one", async () => {
+    const enElaboracion = { estatus_instrumento: 'EN_ELABORACION', fecha_aprobacion: null, medio_publicacion: null, fecha_publicacion: null, en_aplicacion: false };
+    const oaxDraft = await create(oax, 'instrumentos', oaxBody('instrumentos', { ...enElaboracion, nombre_instrumento: 'Protocolo de Oaxaca en borrador', instituciones_participantes: [] }));
+    const segobDraft = await create(admin, 'instrumentos', { ...ex('instrumentos'), ...enElaboracion, nombre_instrumento: 'Protocolo federal en borrador' });
+    const segobSent = await create(admin, 'instrumentos', { ...ex('instrumentos'), ...enElaboracion, nombre_instrumento: 'Protocolo federal enviado' });
+    expect((await admin.post(`/api/v1/modules/instrumentos/records/${segobSent.id}/submit`, {})).status).toBe(200);
+    const oaxReturned = await create(oax, 'instrumentos', oaxBody('instrumentos', { ...enElaboracion, nombre_instrumento: 'Protocolo de Oaxaca devuelto', instituciones_participantes: [] }));
+    expect((await oax.post(`/api/v1/modules/instrumentos/records/${oaxReturned.id}/submit`, {})).status).toBe(200);
+    expect((await admin.post(`/api/v1/modules/instrumentos/records/${oaxReturned.id}/return`, { comment: 'Falta el objetivo completo' })).status).toBe(200);
+    const codes = async (c: Client) => {
+      const r = await c.get('/api/v1/catalogs/instrumento_ref');
+      expect(r.status).toBe(200);
+      return (r.body.items as { code: string }[]).map((i) => i.code);
+    };
+    // The enlace of Oaxaca: its own instruments, whatever their status; nothing of SEGOB (outside its scope).
+    const forOax = await codes(oax);
+    expect(forOax).toEqual(expect.arrayContaining([oaxDraft.id, oaxReturned.id]));
+    for (const id of [segobDraft.id, segobSent.id]) expect(forOax).not.toContain(id);
+    // The Secretaría Técnica sees every record, but not another institution's borrador or devuelto.
+    const forSt = await codes(admin);
+    expect(forSt).toEqual(expect.arrayContaining([segobDraft.id, segobSent.id]));
+    for (const id of [oaxDraft.id, oaxReturned.id]) expect(forSt).not.toContain(id);
+    // What is not offered is not accepted either.
+    const linkOther = await oax.post('/api/v1/modules/modelos_atencion/records', oaxBody('modelos_atencion', { instrumento_ref: segobSent.id }));
+    expect(linkOther.status).toBe(400);
+    expect(fields(linkOther.body.errors)).toEqual(['instrumento_ref']);
+    const linkDraft = await admin.post('/api/v1/modules/modelos_atencion/records', { ...ex('modelos_atencion'), instrumento_ref: oaxDraft.id });
+    expect(linkDraft.status).toBe(400);
+    expect(fields(linkDraft.body.errors)).toEqual(['instrumento_ref']);
+    const own = await create(oax, 'modelos_atencion', oaxBody('modelos_atencion', { instrumento_ref: oaxDraft.id }));
+    expect(own.instrumento_ref).toBe(oaxDraft.id);
+  });
 });

@@ -88,7 +88,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: Ctx) {
       const name = req.params.catalog.toLowerCase();
       if (ctx.catalogs.isReference(name)) {
         const a = req.actor!;
-        const items = await referenceItems(ctx.db, name, isSecretariaTecnica(a) ? null : a.institucion_id);
+        const items = await referenceItems(ctx.db, name, isSecretariaTecnica(a) ? null : a.institucion_id, undefined, a);
         return { items };
       }
       const c = ctx.catalogs.get(name);

@@ -12,7 +12,7 @@ import { withoutRowSecurity, type Queryable } from '../db/client.js';
 import { tableName } from '../db/schema.js';
 import { HttpError, forbidden } from '../http/errors.js';
 import { canWriteRecords, dbScope } from '../records/scope.js';
-import { RecordService, col, reserveFolios, searchText } from '../records/service.js';
+import { RecordService, col, referenceItems, reserveFolios, searchText } from '../records/service.js';
 import { CatalogResolver } from './catalog-index.js';
 import {
   dateToIso,
@@ -573,7 +573,11 @@ class ImportRun {
             tx.query<{ id: string }>(`select id::text as id from ${tableName(table)} where folio_sintra = $1 and deleted_at is null`, [s.toUpperCase()]),
           )
         : [];
-      this.refCache.set(key, rows[0]?.id ?? null);
+      // A folio the catalog would not offer the uploader reads as unknown: its id must not reach the answer.
+      const offered = rows[0]
+        ? await withoutRowSecurity(tx, () => referenceItems(tx, cat, isSecretariaTecnica(this.a) ? null : this.a.institucion_id, [rows[0].id], this.a))
+        : [];
+      this.refCache.set(key, offered[0]?.code ?? null);
     }
     const id = this.refCache.get(key);
     return id ? { code: id } : { message: `${q(f)}: no hay un registro con el folio «${s}» que pueda vincularse.` };

@@ -134,7 +134,7 @@ export class RecordService {
     errors.push(...computeTotals(m, values));
     const mainDate = mainDateOf(m, values, existing?.created_at ?? new Date().toISOString());
     const r = validate(m, values, { catalogs: this.ctx.catalogs, today: todayMx(), mainDate });
-    errors.push(...r.errors, ...(await this.checkReferences(q, m, values, inst)), ...(opts.uniqueness === false ? [] : await this.checkUniqueness(q, m, values, inst, existing?.id ?? null)));
+    errors.push(...r.errors, ...(await this.checkReferences(q, m, values, inst, canWriteRecords(a) ? a : undefined)), ...(opts.uniqueness === false ? [] : await this.checkUniqueness(q, m, values, inst, existing?.id ?? null)));
     // The definition's rules over other records (db-rules.ts), in this same transaction.
     const db = await checkDbRules(q, m, values, { inst, id: existing?.id ?? null }, this.ctx.catalogs);
     errors.push(...db.errors);
@@ -142,7 +142,8 @@ export class RecordService {
   }
 
   /** Attachments and record-reference catalogs need the database. */
-  private async checkReferences(q: Queryable, m: ModuleDef, v: Values, inst: string): Promise<Issue[]> {
+  /** `viewer`: who captures; a link is accepted only to what the catalog offers that person. */
+  private async checkReferences(q: Queryable, m: ModuleDef, v: Values, inst: string, viewer?: Actor): Promise<Issue[]> {
     const issues: Issue[] = [];
     for (const f of [...METADATA_FIELDS, ...m.fields]) {
       const val = v[f.key];
@@ -152,7 +153,7 @@ export class RecordService {
       if (cat && this.ctx.catalogs.isReference(cat)) {
         const ids = Array.isArray(val) ? (val as string[]) : [val as string];
         // Deliberately across institutions (spec §3.7), with referenceItems' own filter: not under RLS.
-        const ok = new Set((await withoutRowSecurity(q, () => referenceItems(q, cat, inst, ids))).map((x) => x.code));
+        const ok = new Set((await withoutRowSecurity(q, () => referenceItems(q, cat, inst, ids, viewer))).map((x) => x.code));
         for (const id of ids) if (!ok.has(id)) issues.push({ field: f.key, message: `«${f.label}»: el registro «${id}» no existe o no puede vincularse.` });
       }
     }
@@ -439,8 +440,11 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-/** Items of a record-reference catalog (spec §3.7) visible to an institution; optionally only some ids. */
-export async function referenceItems(q: Queryable, cat: string, inst: string | null, ids?: string[]): Promise<{ code: string; label: string }[]> {
+/**
+ * Items of a record-reference catalog (spec §3.7) visible to an institution; optionally only some ids.
+ * `viewer`: the person the list is for (instrumento_ref keeps to that person's record scope).
+ */
+export async function referenceItems(q: Queryable, cat: string, inst: string | null, ids?: string[], viewer?: Actor): Promise<{ code: string; label: string }[]> {
   const idFilter = ids ? ' and r.id = any($2::uuid[])' : '';
   const okIds = ids?.filter((x) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(x));
   if (ids && !okIds?.length) return [];
@@ -465,12 +469,17 @@ export async function referenceItems(q: Queryable, cat: string, inst: string | n
     );
   }
   if (cat === 'instrumento_ref') {
+    // Only instruments the viewer may see as records (an enlace: its institution's), and never another
+    // institution's borrador or devuelto: those are not yet the institution's word, nor anyone else's to see.
+    const own = inst ?? viewer?.institucion_id ?? null;
+    const scope = viewer ? recordScope(viewer, p.length + 1) : { sql: 'true', params: [] };
     return q.query(
       `select r.id::text as code, coalesce(r.nombre_instrumento, r.folio_sintra) || ' — ' || r.institucion_id as label
          from m_instrumentos r
         where r.deleted_at is null and 'ATENCION' = any(r.ejes) and ($1::text is null or true)${idFilter}
+          and (r.institucion_id = $${p.length + 1} or r.estatus in ('enviado', 'validado')) and ${scope.sql}
         order by r.nombre_instrumento`,
-      p,
+      [...p, own, ...scope.params],
     );
   }
   return [];
