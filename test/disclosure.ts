@@ -235,12 +235,12 @@ export const MAX_NOISE = 2;
  * every shown figure (a stronger attacker than one who sees the noise).
  */
 export function checkProtected(
-  pub: PublishedTable & { records?: unknown; suppression?: { perturbed?: boolean } | null },
+  pub: PublishedTable & { records?: unknown; suppression?: object | null },
   exact: PublishedTable & { records?: unknown },
   T: number,
   label: string,
 ): { hidden: number } {
-  const perturbed = !!pub.suppression?.perturbed;
+  const perturbed = !!(pub.suppression as { perturbed?: boolean } | null | undefined)?.perturbed;
   const tag = `<${T}`;
   const isHidden = (v: unknown) => v === tag;
   const shown = (v: unknown) => typeof v === 'number';

@@ -160,6 +160,15 @@ describe.each(dbKinds())('estadísticas de víctimas (%s)', (kind) => {
     expect(s.notes.some((n: string) => /cuenta cada registro una vez por cada opción/.test(n))).toBe(false);
   });
 
+  it('an unknown parameter is refused, naming it (a misspelt filter must not count everything)', async () => {
+    for (const url of ['/api/v1/stats/victimas?rows=sexo&filtro.sexo=MUJER', '/api/v1/stats/legal/T-01?anyo=2024']) {
+      const r = await admin.get(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.errors[0].field, url).toBe(url.includes('filtro') ? 'filtro.sexo' : 'anyo');
+    }
+    expect((await admin.get('/api/v1/stats/legal/T-01?condicion=VICTIMA&anio=2024')).status).toBe(200);
+  });
+
   it('estatus=validado counts validated records only', async () => {
     const s = await stats(admin, 'rows=sexo&estatus=validado');
     const val = PEOPLE.filter((p) => p.fate === 'validado');

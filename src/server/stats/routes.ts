@@ -11,7 +11,7 @@ import { badRequest } from '../http/errors.js';
 import type { Query } from '../records/filters.js';
 import { first } from '../records/filters.js';
 import { moduleOr404 } from '../records/service.js';
-import { crosstab, statsAccess, type StatsResult } from './crosstab.js';
+import { crosstab, STATS_PARAMS, statsAccess, type StatsResult } from './crosstab.js';
 import { dimensionsOf } from './dimensions.js';
 import { csv, describeFilters, workbook, XLSX_TYPE, type SheetTable } from './export.js';
 import { allLegal, CONDICIONES, condicionesOf, LEGAL_TABLES, legalFor, type LegalResult } from './legal.js';
@@ -20,6 +20,14 @@ import { listPublished, publish } from './publications.js';
 const queryString = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 const moduleParams = z.object({ module: z.string().max(64) });
 const tags = ['estadísticas'];
+
+/** An unknown parameter is refused, not ignored: a misspelt filter would otherwise count everything. */
+export function checkParams(query: Query, extra: string[] = []): void {
+  const allowed = new Set<string>([...STATS_PARAMS, ...extra]);
+  const unknown = Object.keys(query).filter((k) => !k.startsWith('f.') && !allowed.has(k));
+  if (unknown.length)
+    throw badRequest(`Parámetro desconocido: ${unknown.map((k) => `«${k}»`).join(', ')}. Use ${[...allowed].join(', ')} o filtros f.<campo>.`, unknown.map((k) => ({ field: k, message: 'Parámetro desconocido.' })));
+}
 
 export function formatOf(query: Query): 'json' | 'csv' | 'xlsx' {
   const f = first(query.format) ?? 'json';
@@ -99,6 +107,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: Ctx) {
     },
     async (req, reply) => {
       const query = req.query as Query;
+      checkParams(query, ['condicion']);
       const format = formatOf(query);
       const a = req.actor!;
       if (req.params.id.toLowerCase() === 'todas') {
@@ -137,6 +146,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: Ctx) {
     async (req, reply) => {
       const m = moduleOr404(req.params.module);
       const query = req.query as Query;
+      checkParams(query);
       const format = formatOf(query);
       const s = await crosstab(ctx, req.actor!, m, query);
       if (format === 'json') return s;

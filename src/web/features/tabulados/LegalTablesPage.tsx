@@ -27,7 +27,7 @@ function MunicipalDrill({ def, state, stateName, params, onClose }: { def: Legal
   // ENTIDADES (state where attended) drills through the generic engine by the record's municipio.
   const generic = !part;
   const legal = useLegalTable(def.id, { ...params, [`f.${part?.stateField ?? 'x'}`]: state }, !generic);
-  const stats = useStatsQuery('victimas', { ...params, rows: 'municipio', cols: 'sexo', 'f.entidad_federativa': state, 'f.condicion': params.condicion as string }, generic);
+  const stats = useStatsQuery('victimas', { ...params, condicion: undefined, rows: 'municipio', cols: 'sexo', 'f.entidad_federativa': state, 'f.condicion': params.condicion as string }, generic);
   const data = generic ? stats.data : legal.data?.parts.find((p) => p.key === part!.key);
   const error = generic ? stats.error : legal.error;
   return (
