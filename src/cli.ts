@@ -1,4 +1,5 @@
 // `npm run sintra -- <command>`: operations on the same database the server uses.
+import fs from 'node:fs';
 import path from 'node:path';
 import { closeContext, createContext, ensureAdmin } from './server/bootstrap.js';
 import { loadConfig, type Config } from './server/config.js';
@@ -85,6 +86,10 @@ async function main(argv: string[]): Promise<number> {
       const [source, file] = rest;
       if (source !== 'sesnsp') return importRecordsCommand(config, rest);
       const target = file ? path.resolve(file) : SESNSP_DEFAULT_FILE;
+      if (!fs.existsSync(target)) {
+        console.error(`No existe el archivo ${target}.`);
+        return 2;
+      }
       await withContext(config, async (ctx) => {
         const r = await importSesnsp(ctx.db, target);
         console.log(r.skipped ? `El archivo ya estaba cargado (sin cambios): ${target}` : `SESNSP: ${r.rows} filas cargadas, ${r.victimas} víctimas.`);
@@ -129,10 +134,39 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+/** One Spanish line for a failure of the file system (a missing path, a directory…), never a stack. */
+function failureMessage(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  const where = err.dest ?? err.path;
+  const p = where ? `«${where}»` : 'indicada';
+  switch (err?.code) {
+    case 'ENOENT':
+      return `Error: no existe el archivo o directorio ${p}.`;
+    case 'ENOTDIR':
+      return `Error: una parte de la ruta ${p} no es un directorio.`;
+    case 'EISDIR':
+      return `Error: la ruta ${p} es un directorio; indique un archivo.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Error: sin permiso para usar ${p}.`;
+    case 'EEXIST':
+      return `Error: ya existe ${p}.`;
+    case 'ENOSPC':
+      return `Error: no hay espacio en disco para escribir ${p}.`;
+  }
+  return `Error: ${err instanceof Error ? err.message : String(e)}`;
+}
+
+// Also for an error thrown outside main's promise (a stream's 'error' event): one line and a non-zero exit.
+process.on('uncaughtException', (e) => {
+  console.error(failureMessage(e));
+  process.exit(1);
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    console.error(`Error: ${(e as Error).message}`);
+    console.error(failureMessage(e));
     process.exit(1);
   },
 );

@@ -225,6 +225,47 @@ describe.each(kinds)('respaldo y restauración (%s)', (kind) => {
     }
   }, 600_000);
 
+  it('respaldo 0600 (directorios nuevos 0700), nunca sobrescrito sin --sobrescribir; rutas que faltan: una línea en español', async () => {
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    const oneLine = (r: { err: string }) => {
+      expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
+      expect(r.err).not.toMatch(/\n\s+at |ENOENT|EISDIR|ENOTDIR/);
+    };
+    expect(mode(file)).toBe(0o600);
+    const was = fs.readFileSync(file);
+    const again = cli(['backup', file], source.env);
+    expect(again.code).toBe(1);
+    expect(again.err.trim()).toBe(`Ya existe el archivo ${file}: no se sobrescribió. Elija otro nombre o agregue --sobrescribir para reemplazarlo.`);
+    expect(fs.readFileSync(file).equals(was)).toBe(true);
+
+    const nested = path.join(dir, 'nuevo', 'sub', 'copia.sintra');
+    const made = cli(['backup', nested], source.env);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain(`Se creó el directorio ${path.join(dir, 'nuevo')} (permisos 0700`);
+    expect([mode(path.join(dir, 'nuevo')), mode(path.join(dir, 'nuevo', 'sub')), mode(nested)]).toEqual([0o700, 0o700, 0o600]);
+    const first = (await readManifest(nested)).manifest.creado;
+    const over = cli(['backup', nested, '--sobrescribir'], source.env);
+    expect(over.code, over.err).toBe(0);
+    expect((await readManifest(nested)).manifest.creado).not.toBe(first);
+    expect(mode(nested)).toBe(0o600);
+    expect(fs.readdirSync(path.dirname(nested))).toEqual(['copia.sintra']); // no temporary file left behind
+
+    const missing = path.join(dir, 'no-existe.sintra');
+    const r1 = cli(['restore', missing, '--yes-overwrite'], source.env);
+    expect(r1.code).toBe(1);
+    expect(r1.err.trim()).toBe(`No existe el archivo ${missing}.`);
+    const r2 = cli(['restore', dir, '--yes-overwrite'], source.env);
+    expect(r2.code).toBe(1);
+    expect(r2.err.trim()).toBe(`${dir} es un directorio, no un archivo de respaldo.`);
+    const r3 = cli(['backup', path.join(file, 'dentro.sintra')], source.env);
+    expect(r3.code).toBe(1);
+    expect(r3.err.trim()).toBe(`${file} no es un directorio: no se puede escribir ${path.join(file, 'dentro.sintra')}.`);
+    const r4 = cli(['import', 'sesnsp', path.join(dir, 'no-existe.csv')], source.env);
+    expect(r4.code).toBe(2);
+    expect(r4.err.trim()).toBe(`No existe el archivo ${path.join(dir, 'no-existe.csv')}.`);
+    for (const r of [again, r1, r2, r3, r4]) oneLine(r);
+  }, 600_000);
+
   it('restaurar sobre una base con cambios posteriores la devuelve al estado del respaldo', async () => {
     const ctx = await createContext(source.config, { log: quiet });
     try {

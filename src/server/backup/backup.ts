@@ -185,13 +185,21 @@ export interface BackupOptions {
   logico?: boolean;
   actor?: Who;
   version?: string;
+  /** Replace an existing file (CLI: --sobrescribir); without it an existing file is refused. */
+  sobrescribir?: boolean;
 }
 
 export interface BackupResult {
   file: string;
   manifest: Manifest;
   ms: number;
+  /** The first directory this backup had to create (mode 0700), if any. */
+  createdDir?: string;
 }
+
+/** A backup holds every record, user and the audit trail: only its owner may read it. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 /**
  * Writes a backup of the database `config` names to `file`. With the embedded database the caller holds
@@ -200,7 +208,13 @@ export interface BackupResult {
 export async function createBackup(config: Config, file: string, opts: BackupOptions = {}): Promise<BackupResult> {
   const t0 = Date.now();
   const target = path.resolve(file);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const parent = fs.statSync(path.dirname(target), { throwIfNoEntry: false });
+  if (parent && !parent.isDirectory()) throw new BackupError(`${path.dirname(target)} no es un directorio: no se puede escribir ${target}.`);
+  const existing = parent ? fs.statSync(target, { throwIfNoEntry: false }) : undefined;
+  if (existing?.isDirectory()) throw new BackupError(`${target} es un directorio: indique el nombre del archivo de respaldo (p. ej. ${path.join(target, 'respaldo.sintra')}).`);
+  if (existing && !opts.sobrescribir)
+    throw new BackupError(`Ya existe el archivo ${target}: no se sobrescribió. Elija otro nombre o agregue --sobrescribir para reemplazarlo.`);
+  const createdDir = parent ? undefined : fs.mkdirSync(path.dirname(target), { recursive: true, mode: DIR_MODE });
   const url = config.DATABASE_URL;
   if (!url && !fs.existsSync(path.join(pgliteDir(config.dataDir), 'PG_VERSION')))
     throw new BackupError(`No hay una base de datos integrada en ${pgliteDir(config.dataDir)}.`);
@@ -235,6 +249,8 @@ export async function createBackup(config: Config, file: string, opts: BackupOpt
         const snap = (await q.query<{ s: string }>('select pg_export_snapshot() as s'))[0].s;
         const { dbArg, env } = pgToolEnv(url!);
         try {
+          // Created first, so pg_dump writes into a file only the owner can read.
+          fs.closeSync(fs.openSync(tmp, 'w', FILE_MODE));
           await run(which('pg_dump')!, ['--format=custom', '--compress=6', `--snapshot=${snap}`, '--file', tmp, '--dbname', dbArg], env);
         } catch (e) {
           // A pg_dump older than the server (or otherwise unusable): fall back to the logical format.
@@ -253,18 +269,30 @@ export async function createBackup(config: Config, file: string, opts: BackupOpt
       // Data files brought up to date; the WAL in the tarball covers anything newer.
       await q.exec('checkpoint');
       const blob = await q.pglite!.dumpDataDir('gzip');
-      await pipeline(blob.stream() as unknown as NodeJS.ReadableStream, fs.createWriteStream(tmp));
+      await pipeline(blob.stream() as unknown as NodeJS.ReadableStream, fs.createWriteStream(tmp, { mode: FILE_MODE }));
     }
     const { sha256, bytes } = await digest(tmp, 0);
     const manifest: Manifest = { ...info, tipo, bytes, sha256 } as Manifest;
     const out = `${target}.${process.pid}.nuevo`;
-    const w = fs.createWriteStream(out);
+    const w = fs.createWriteStream(out, { mode: FILE_MODE });
     w.write(`${MAGIC}\n${JSON.stringify(manifest)}\n`);
     await pipeline(fs.createReadStream(tmp), w);
-    fs.renameSync(out, target); // never a half-written file under the final name
-    return { file: target, manifest, ms: Date.now() - t0 };
+    fs.chmodSync(out, FILE_MODE); // also if a stale file of that name was there
+    // Never a half-written file under the final name; without --sobrescribir a link, which fails if a file
+    // appeared there meanwhile (a rename would silently replace it).
+    if (opts.sobrescribir) fs.renameSync(out, target);
+    else {
+      try {
+        fs.linkSync(out, target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError(`Ya existe el archivo ${target}: no se sobrescribió. Elija otro nombre o agregue --sobrescribir para reemplazarlo.`);
+        throw e;
+      }
+    }
+    return { file: target, manifest, ms: Date.now() - t0, ...(createdDir ? { createdDir } : {}) };
   } finally {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(`${target}.${process.pid}.nuevo`, { force: true });
     await q.close();
   }
 }
@@ -281,7 +309,7 @@ async function digest(file: string, start: number): Promise<{ sha256: string; by
 
 async function writeLogical(q: Raw, tables: Table[], file: string): Promise<void> {
   const gz = zlib.createGzip({ level: 6 });
-  const sink = fs.createWriteStream(file);
+  const sink = fs.createWriteStream(file, { mode: FILE_MODE });
   const done = pipeline(gz, sink);
   const put = async (line: string) => {
     if (!gz.write(`${line}\n`)) await new Promise<void>((r) => gz.once('drain', () => r()));
@@ -336,6 +364,7 @@ export async function readManifest(file: string): Promise<{ manifest: Manifest; 
 /** The manifest, after checking that the payload is complete and unaltered. */
 export async function checkBackup(file: string): Promise<{ manifest: Manifest; offset: number }> {
   if (!fs.existsSync(file)) throw new BackupError(`No existe el archivo ${file}.`);
+  if (fs.statSync(file).isDirectory()) throw new BackupError(`${file} es un directorio, no un archivo de respaldo.`);
   const r = await readManifest(file);
   const d = await digest(file, r.offset);
   if (d.bytes !== r.manifest.bytes || d.sha256 !== r.manifest.sha256)

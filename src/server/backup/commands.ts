@@ -9,7 +9,7 @@ import { openRawPglite, openRawPostgres, pgliteDir } from './raw.js';
 
 export const HELP = {
   audit: 'audit verify [--ancla <id>:<hash>]  Recalcula la cadena de la bitácora y nombra la primera entrada alterada o eliminada.',
-  backup: 'backup <archivo> [--logico]     Respaldo completo en un archivo (PGlite: detenga el servidor antes).',
+  backup: 'backup <archivo> [--logico] [--sobrescribir]  Respaldo completo en un archivo solo legible por su dueño (0600); no reemplaza un archivo existente sin --sobrescribir (PGlite: detenga el servidor antes).',
   restore: 'restore <archivo> --yes-overwrite  Reemplaza la base de datos con el respaldo (detenga el servidor antes).',
 };
 
@@ -55,7 +55,8 @@ export async function backupCommand(config: Config, args: string[]): Promise<num
   }
   if (!config.DATABASE_URL) acquireDataDirLock(config.dataDir);
   try {
-    const r = await createBackup(config, file, { logico: args.includes('--logico'), version: VERSION });
+    const r = await createBackup(config, file, { logico: args.includes('--logico'), sobrescribir: args.includes('--sobrescribir'), version: VERSION });
+    if (r.createdDir) console.log(`Se creó el directorio ${r.createdDir} (permisos 0700: solo su dueño lo abre).`);
     const m = r.manifest;
     const records = Object.entries(m.tablas)
       .filter(([k]) => k.startsWith('public.m_'))
