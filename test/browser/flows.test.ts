@@ -171,6 +171,8 @@ describe.skipIf(!have)('navegador: flujos principales en SINTRA Capacitación', 
     await enlace.goto(`${env.base}/m/unidades_especializadas/nuevo`);
     await heading(enlace, 'Nuevo registro');
     await enlace.locator('#campo-nombre_unidad').waitFor();
+    // A state institution's form starts with its state.
+    await expect.poll(() => enlace.locator('#campo-entidad_federativa').inputValue()).toBe(want.entidad_federativa.text);
     const done = new Set<string>();
     let sent = false;
     // Tab through the page; type into the fields we want, choose options with the arrows and Enter.

@@ -24,6 +24,8 @@ export function publicUser(a: Actor) {
     institucion_id: a.institucion_id,
     institucion_nombre: a.institucion_nombre,
     ambito: a.institucion_ambito,
+    /** The state of a state or municipal institution (the form starts with it). */
+    institucion_entidad: a.institucion_entidad,
     entidad: a.entidad,
     scope: scopeName(a),
     mfaEnabled: a.mfaEnabled ?? false,

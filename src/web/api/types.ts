@@ -60,6 +60,8 @@ export interface User {
   institucion_id: string;
   institucion_nombre: string;
   ambito: 'FEDERAL' | 'ESTATAL' | 'MUNICIPAL';
+  /** The state of a state or municipal institution. */
+  institucion_entidad?: string | null;
   entidad: string | null;
   scope: 'nacional' | 'estatal' | 'institucional' | 'ninguno';
 }

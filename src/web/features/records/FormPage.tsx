@@ -107,6 +107,8 @@ function newValues(m: ModuleOut, user: User): Values {
   const today = todayMx();
   v.institucion_id = user.institucion_id;
   v.ambito = user.ambito;
+  // A state or municipal institution acts in its own state: start with it (it can still be changed).
+  if (user.ambito !== 'FEDERAL' && user.institucion_entidad) v.entidad_federativa = user.institucion_entidad;
   v.periodo_anio = Number(today.slice(0, 4));
   v.periodo_trimestre = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
   return v;

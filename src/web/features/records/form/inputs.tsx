@@ -196,6 +196,8 @@ function CatalogSelect(p: InputProps & { catalog: string | null; entidad?: strin
       value={typeof p.value === 'string' ? p.value : null}
       onChange={(x) => p.onChange(x)}
       searchable
+      // Choosing the option already chosen keeps it (Mantine would clear it); the clear button clears.
+      allowDeselect={false}
       clearable={!p.readOnly}
       limit={300}
       placeholder={p.disabledHint ?? (cat.isPending ? 'Cargando opciones…' : 'Escriba para buscar o elija')}
