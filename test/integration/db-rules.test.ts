@@ -225,7 +225,7 @@ describe.each(dbKinds())('reglas con base de datos (%s)', (kind) => {
     expect(ok.instrumento_ref).toBe(withAtencion.id);
   });
 
-  it("instrumento_ref offers only instruments in the user's record scope, never another institution's draft or returned one", async () => {
+  it("instrumento_ref offers one's own instruments and others' sent or validated ones, never another institution's draft or returned one", async () => {
     const enElaboracion = { estatus_instrumento: 'EN_ELABORACION', fecha_aprobacion: null, medio_publicacion: null, fecha_publicacion: null, en_aplicacion: false };
     const oaxDraft = await create(oax, 'instrumentos', oaxBody('instrumentos', { ...enElaboracion, nombre_instrumento: 'Protocolo de Oaxaca en borrador', instituciones_participantes: [] }));
     const segobDraft = await create(admin, 'instrumentos', { ...ex('instrumentos'), ...enElaboracion, nombre_instrumento: 'Protocolo federal en borrador' });
@@ -239,18 +239,19 @@ describe.each(dbKinds())('reglas con base de datos (%s)', (kind) => {
       expect(r.status).toBe(200);
       return (r.body.items as { code: string }[]).map((i) => i.code);
     };
-    // The enlace of Oaxaca: its own instruments, whatever their status; nothing of SEGOB (outside its scope).
+    // The enlace of Oaxaca: its own instruments, whatever their status; SEGOB's sent one, not its draft.
     const forOax = await codes(oax);
-    expect(forOax).toEqual(expect.arrayContaining([oaxDraft.id, oaxReturned.id]));
-    for (const id of [segobDraft.id, segobSent.id]) expect(forOax).not.toContain(id);
+    expect(forOax).toEqual(expect.arrayContaining([oaxDraft.id, oaxReturned.id, segobSent.id]));
+    expect(forOax).not.toContain(segobDraft.id);
     // The Secretaría Técnica sees every record, but not another institution's borrador or devuelto.
     const forSt = await codes(admin);
     expect(forSt).toEqual(expect.arrayContaining([segobDraft.id, segobSent.id]));
     for (const id of [oaxDraft.id, oaxReturned.id]) expect(forSt).not.toContain(id);
     // What is not offered is not accepted either.
-    const linkOther = await oax.post('/api/v1/modules/modelos_atencion/records', oaxBody('modelos_atencion', { instrumento_ref: segobSent.id }));
+    const linkOther = await oax.post('/api/v1/modules/modelos_atencion/records', { ...oaxBody('modelos_atencion', { instrumento_ref: segobDraft.id }) });
     expect(linkOther.status).toBe(400);
     expect(fields(linkOther.body.errors)).toEqual(['instrumento_ref']);
+    expect((await create(oax, 'modelos_atencion', oaxBody('modelos_atencion', { instrumento_ref: segobSent.id }))).instrumento_ref).toBe(segobSent.id);
     const linkDraft = await admin.post('/api/v1/modules/modelos_atencion/records', { ...ex('modelos_atencion'), instrumento_ref: oaxDraft.id });
     expect(linkDraft.status).toBe(400);
     expect(fields(linkDraft.body.errors)).toEqual(['instrumento_ref']);

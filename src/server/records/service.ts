@@ -469,17 +469,17 @@ export async function referenceItems(q: Queryable, cat: string, inst: string | n
     );
   }
   if (cat === 'instrumento_ref') {
-    // Only instruments the viewer may see as records (an enlace: its institution's), and never another
-    // institution's borrador or devuelto: those are not yet the institution's word, nor anyone else's to see.
+    // Spec: any institution's instrument may contain a care model (a state's model under a national protocol),
+    // so sent and validated instruments of every institution are offered, like materials; the viewer's own
+    // are offered in any status. Another institution's borrador or devuelto is not yet its word: never listed.
     const own = inst ?? viewer?.institucion_id ?? null;
-    const scope = viewer ? recordScope(viewer, p.length + 1) : { sql: 'true', params: [] };
     return q.query(
       `select r.id::text as code, coalesce(r.nombre_instrumento, r.folio_sintra) || ' — ' || r.institucion_id as label
          from m_instrumentos r
         where r.deleted_at is null and 'ATENCION' = any(r.ejes) and ($1::text is null or true)${idFilter}
-          and (r.institucion_id = $${p.length + 1} or r.estatus in ('enviado', 'validado')) and ${scope.sql}
+          and (r.institucion_id = $${p.length + 1} or r.estatus in ('enviado', 'validado'))
         order by r.nombre_instrumento`,
-      [...p, own, ...scope.params],
+      [...p, own],
     );
   }
   return [];
