@@ -244,6 +244,24 @@ describe.each(dbKinds())('flujo de trabajo (%s)', (kind) => {
     expect((await enlaceJal.get(url(r.id))).body.contraparte).toBe('Universidad Autónoma de Guadalajara');
   });
 
+  it('a restore that would duplicate a unique value (the folio of the person) is refused, naming the field, and changes nothing', async () => {
+    const v = (folio: string) => ({ ...ex('victimas'), folio_persona: folio });
+    const base = '/api/v1/modules/victimas/records';
+    const first = await admin.post(base, v('WF-RESTAURA-1'));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await admin.del(`${base}/${first.body.id}`, { reason: 'Capturada por error' })).status).toBe(204);
+    const second = await admin.post(base, v('WF-RESTAURA-1'));
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const refused = await admin.post(`${base}/${first.body.id}/restore`, { reason: 'Era la buena' });
+    expect(refused.status).toBe(400);
+    expect(fields(refused.body)).toEqual(['folio_persona']);
+    expect(refused.body.errors[0].message).toMatch(/duplicaría/);
+    expect((await admin.get(`${base}/${first.body.id}`)).status).toBe(404);
+    // With the other one deleted, the restore goes through.
+    expect((await admin.del(`${base}/${second.body.id}`, { reason: 'La buena es la primera' })).status).toBe(204);
+    expect((await admin.post(`${base}/${first.body.id}/restore`, { reason: 'Era la buena' })).status).toBe(200);
+  });
+
   it('soft deletion leaves lists and statistics; the administration lists, then restores it with a reason', async () => {
     const marker = 'Fundacion Xalisco Eliminable';
     const rec = await create(enlaceJal, jalBody({ contraparte: marker }));

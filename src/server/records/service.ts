@@ -327,6 +327,15 @@ export class RecordService {
         [id, a.id],
       );
       if (!rows[0]) throw notFound('No hay un registro eliminado con ese identificador.');
+      // A record captured meanwhile may hold the same unique values (e.g. the folio of the person): restoring
+      // would make two; the restore is refused and rolled back, naming the field.
+      const restored = toOut(m, rows[0]);
+      const dup = await this.checkUniqueness(q, m, restored, String(restored.institucion_id), id);
+      if (dup.length)
+        throw badRequest(
+          'No se puede restaurar: otro registro vigente de la institución tiene el mismo valor. Corrija o elimine ese registro primero.',
+          dup.map((d) => ({ field: d.field, message: `${d.message} Restaurar este registro lo duplicaría.` })),
+        );
       await writeAudit(q, a, { action: 'restaurar', module: m.key, recordId: id, detail: { motivo: reason } });
       return { ...toOut(m, rows[0]), pending: [], warnings: [] };
     });
