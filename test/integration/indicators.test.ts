@@ -2,8 +2,16 @@
 // indicators it enters (N = numerator, D = denominator). Only validated records count; drafts, sent records
 // and records outside the period must not move any figure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedPerturbed } from '../disclosure.js';
 import { client, createUser, dbKinds, login, setup, type TestEnv } from '../helpers.js';
 import { addInstitution, addRecord } from './pn-fixtures.js';
+
+interface Ind {
+  id: string;
+  numerador: { valor: number | string };
+  denominador: { valor: number | string };
+  consulta: { numerador: string | null; denominador: string | null; parametros: { desde: string; hasta: string } };
+}
 
 const pct = (n: number, d: number) => Math.round((n / d) * 10000) / 100;
 
@@ -170,6 +178,25 @@ describe.each(dbKinds())('indicators (%s)', (kind) => {
     const i6 = (await cc.get('/api/v1/indicators?anio=2024')).body.items.find((i: { id: string }) => i.id === 'IND-06');
     expect(i6.numerador.valor).toBe('<5');
     expect(i6.valor).toBeNull();
+
+    // Victims' counts of 5 or more carry the statistics' cell-key noise for consulta, recomputed here from the
+    // records the published formula selects; the Secretaría Técnica's figures stay exact.
+    const exactItems = (await c.get('/api/v1/indicators?anio=2024')).body.items as Ind[];
+    const shownItems = (await cc.get('/api/v1/indicators?anio=2024')).body.items as Ind[];
+    let checked = 0;
+    for (const e of exactItems.filter((x) => ['IND-05', 'IND-06', 'IND-07', 'IND-08', 'IND-10'].includes(x.id))) {
+      const sh = shownItems.find((x) => x.id === e.id)!;
+      for (const part of ['numerador', 'denominador'] as const) {
+        const n = e[part].valor as number;
+        const sql = e.consulta[part];
+        if (n < 5 || !sql || !/^select count\(\*\) from m_victimas r /.test(sql)) continue;
+        const ids = (await env.ctx.db.query<{ id: string }>(`select x.id from (select $1::date, $2::date, $3::text) as params cross join lateral (${sql.replace(/^select count\(\*\) /, 'select r.id::text as id ')}) x`, [e.consulta.parametros.desde, e.consulta.parametros.hasta, null])).map((r) => r.id);
+        expect(ids.length, `${e.id} ${part}`).toBe(n);
+        expect(sh[part].valor, `${e.id} ${part}`).toBe(expectedPerturbed(n, ids, 5));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
 
     const bad = await c.get('/api/v1/indicators?anio=20x4');
     expect(bad.status).toBe(400);

@@ -2,6 +2,7 @@
 import { isValidDate, todayMx } from '../../modules/validate.js';
 import type { Queryable } from '../db/client.js';
 import { badRequest } from '../http/errors.js';
+import { CELL_KEY_SQL, perturbed } from '../stats/perturb.js';
 import { INDICATORS, VALIDADO_SQL, type IndicatorDef, type IndicatorPart } from './definitions.js';
 
 export interface Periodo {
@@ -32,9 +33,15 @@ export function partSql(def: IndicatorDef, part: IndicatorPart): string | null {
   return sql.replace(/:desde/g, '$1::date').replace(/:hasta/g, '$2::date').replace(/:entidad/g, '$3::text');
 }
 
-export async function computeIndicator(q: Queryable, def: IndicatorDef, p: Periodo): Promise<IndicatorResult> {
+/**
+ * `perturbThreshold`: for victims' indicators seen by someone without exact figures, each count of T or more
+ * carries the cell-key noise of the statistics (stats/perturb.ts), so that subtracting two periods does not
+ * give a hidden count; counts under T stay exact here and are hidden by the caller.
+ */
+export async function computeIndicator(q: Queryable, def: IndicatorDef, p: Periodo, perturbThreshold: number | null = null): Promise<IndicatorResult> {
   const num = partSql(def, def.numerador);
   const den = partSql(def, def.denominador);
+  const perturb = perturbThreshold !== null && def.modulo === 'victimas';
   const constant = (part: IndicatorPart) => (p.entidad && def.entidad ? 1 : (part.constante as number));
   // Every parameter is typed once even when a formula does not use it.
   const rows = await q.query<{ num: number | string; den: number | string }>(
@@ -42,8 +49,20 @@ export async function computeIndicator(q: Queryable, def: IndicatorDef, p: Perio
        from (select $1::date, $2::date, $3::text) as params`,
     [p.desde, p.hasta, p.entidad],
   );
-  const numerador = Number(rows[0].num);
-  const denominador = Number(rows[0].den);
+  let numerador = Number(rows[0].num);
+  let denominador = Number(rows[0].den);
+  if (perturb) {
+    const keyOf = (sql: string | null) => (sql && / from m_victimas r /.test(sql) && /^select count\(\*\) /.test(sql) ? sql.replace(/^select count\(\*\) /, `select ${CELL_KEY_SQL} `) : null);
+    const kn = keyOf(num);
+    const kd = keyOf(den);
+    const keys = await q.query<{ kn: string | number | null; kd: string | number | null }>(
+      `select ${kn ? `(${kn})` : 'null'} as kn, ${kd ? `(${kd})` : 'null'} as kd from (select $1::date, $2::date, $3::text) as params`,
+      [p.desde, p.hasta, p.entidad],
+    );
+    const T = perturbThreshold!;
+    if (kn && numerador >= T) numerador = perturbed(numerador, Number(keys[0].kn ?? 0), T);
+    if (kd && denominador >= T) denominador = perturbed(denominador, Number(keys[0].kd ?? 0), T);
+  }
   return { numerador, denominador, valor: denominador > 0 ? Math.round((numerador / denominador) * 10000) / 100 : null };
 }
 
@@ -150,17 +169,18 @@ export async function computeAll(
   for (let y = Math.max(2012, endYear - (opts.tendenciaAnios ?? 5) + 1); y <= endYear; y++) years.push(y);
   const out: IndicatorOut[] = [];
   for (const def of defs) {
-    const r = await computeIndicator(q, def, p);
+    const pt = opts.suppressThreshold ?? null;
+    const r = await computeIndicator(q, def, p, pt);
     const meta = metas.get(def.id);
     let base: IndicatorOut['linea_base'] = { anio: meta?.linea_base_anio ?? null, valor: meta?.linea_base_valor ?? null, calculada: false };
     if (base.anio && base.valor === null && base.anio <= Number(today.slice(0, 4))) {
       const bp = periodOf(base.anio, null, today);
-      base = { anio: base.anio, valor: (await computeIndicator(q, def, { ...bp, entidad: p.entidad })).valor, calculada: true };
+      base = { anio: base.anio, valor: (await computeIndicator(q, def, { ...bp, entidad: p.entidad }, pt)).valor, calculada: true };
     }
     const tendencia: IndicatorOut['tendencia'] = [];
     for (const y of years) {
       const yp = periodOf(y, null, today);
-      const t = y === endYear && yp.desde === p.desde && yp.hasta === p.hasta ? r : await computeIndicator(q, def, { ...yp, entidad: p.entidad });
+      const t = y === endYear && yp.desde === p.desde && yp.hasta === p.hasta ? r : await computeIndicator(q, def, { ...yp, entidad: p.entidad }, pt);
       tendencia.push({ anio: y, valor: t.valor, numerador: t.numerador, denominador: t.denominador });
     }
     const item: IndicatorOut = {
