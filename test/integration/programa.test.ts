@@ -146,6 +146,21 @@ describe.each(dbKinds())('programa nacional (%s)', (kind) => {
     expect((await c.get('/api/v1/compliance?anio=2024&trimestre=7')).body.errors[0].field).toBe('trimestre');
   });
 
+  it("the programme's follow-up counts victims per institution for the Secretaría Técnica only", async () => {
+    await addRecord(env.ctx, c, 'victimas', { pn_acciones: ['PN2022-A2.1.1'], folio_persona: 'V-PN-1' }, { inst: 'FGR' });
+    await createUser(env.ctx, { username: 'consulta_pn', role: 'consulta', institucion_id: 'SEGOB' });
+    const cons = client(env.app, await login(env.app, 'consulta_pn'));
+    const accion = (body: { objetivos: { estrategias: { acciones: { codigo: string; por_modulo: Record<string, number>; por_institucion: { codigo: string; registros: number }[] }[] }[] }[] }) =>
+      body.objetivos.flatMap((o) => o.estrategias.flatMap((e) => e.acciones)).find((a) => a.codigo === 'PN2022-A2.1.1')!;
+    const st = (await c.get('/api/v1/programa?programa=PN2022&anio=2024')).body;
+    expect(accion(st).por_modulo.victimas).toBe(1);
+    const fgr = (b: Parameters<typeof accion>[0]) => accion(b).por_institucion.find((i) => i.codigo === 'FGR')?.registros ?? 0;
+    const pub = (await cons.get('/api/v1/programa?programa=PN2022&anio=2024')).body;
+    expect(accion(pub).por_modulo.victimas).toBeUndefined();
+    expect(fgr(pub)).toBe(fgr(st) - 1);
+    expect(pub.nota).toMatch(/víctimas/);
+  });
+
   it('compliance for consulta leaves out per-institution counts of persons (victims), with the same index', async () => {
     await addInstitution(env.ctx, 'INST-V', '11');
     await addRecord(env.ctx, c, 'difusion', { periodo_trimestre: 1 }, { inst: 'INST-V' });

@@ -4,6 +4,7 @@ import { badRequest, forbidden } from '../http/errors.js';
 import { isValidDate } from '../../modules/validate.js';
 import { ProgramaService } from './service.js';
 import { dbScope } from '../records/scope.js';
+import { isSecretariaTecnica } from '../auth/actor.js';
 
 type Q = Record<string, string | undefined>;
 
@@ -30,7 +31,7 @@ export async function programaRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.get<{ Querystring: Q }>('/api/v1/programa', { schema: { tags, summary: 'Programa Nacional (objetivos → estrategias → acciones) con avance; ?programa=&anio=' } }, async (req) => {
     readable(req.actor!.role);
-    const sel = { programa: req.query.programa, anio: anioOf(req.query), desde: dateOf(req.query, 'desde'), hasta: dateOf(req.query, 'hasta') };
+    const sel = { programa: req.query.programa, anio: anioOf(req.query), desde: dateOf(req.query, 'desde'), hasta: dateOf(req.query, 'hasta'), exactPersons: isSecretariaTecnica(req.actor!) };
     // Aggregated follow-up (counts by module and institution of validated records): read-only, every institution.
     return ctx.readDb.tx((q) => svc.tree(q, sel), { ...dbScope(req.actor!, 'stats'), scope: 'agregado' });
   });

@@ -10,6 +10,7 @@ import { HttpError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { ALL_MODULE_KEYS, INDICATORS } from '../indicators/definitions.js';
 import { canReadRecords, dbScope, recordScope } from '../records/scope.js';
 import { PLACEHOLDER_ACCION } from './seed.js';
+import { PERSON_MODULES } from '../stats/crosstab.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -164,7 +165,12 @@ export class ProgramaService {
    * (by module and by institution), the responsible institutions that registered nothing, its progress (share of
    * responsible institutions with at least one validated record) and the indicators linked to its objective.
    */
-  async tree(q: Queryable, sel: { programa?: string; anio?: number | null; desde?: string; hasta?: string }) {
+  /**
+   * `exactPersons`: per-institution counts of records of persons (victims, persons rescued) only for the
+   * Secretaría Técnica (and the report it produces); anyone else gets the follow-up without them, as
+   * those counts are protected figures (ARCHITECTURE §5).
+   */
+  async tree(q: Queryable, sel: { programa?: string; anio?: number | null; desde?: string; hasta?: string; exactPersons?: boolean }) {
     const p = await this.resolve(q, { programa: sel.programa, fecha: sel.anio ? `${sel.anio}-12-31` : undefined });
     const desde = sel.desde ?? (sel.anio ? `${sel.anio}-01-01` : p.periodo_inicio);
     const hasta = sel.hasta ?? (sel.anio ? `${sel.anio}-12-31` : '9999-12-31');
@@ -187,7 +193,7 @@ export class ProgramaService {
     const counts = codes.length
       ? await q.query<{ codigo: string; module: string; institucion_id: string; n: number }>(
           `select codigo, module, institucion_id, count(*)::int as n from (
-             ${ALL_MODULE_KEYS.map(
+             ${ALL_MODULE_KEYS.filter((m) => sel.exactPersons !== false || !PERSON_MODULES.includes(m)).map(
                (m) => `select '${m}' as module, c.codigo, r.institucion_id from m_${m} r cross join lateral unnest(r.pn_acciones) c(codigo)
                         where r.deleted_at is null and r.estatus = 'validado' and r.pn_acciones && $1::text[] and r.fecha_principal between $2::date and $3::date`,
              ).join('\n union all ')}
@@ -218,6 +224,9 @@ export class ProgramaService {
     return {
       programa: p,
       periodo: { desde, hasta: hasta === '9999-12-31' ? null : hasta },
+      ...(sel.exactPersons === false
+        ? { nota: 'Sin los registros de víctimas ni de operativos de rescate: su número por institución es una cifra protegida.' }
+        : {}),
       objetivos: objetivos.map((o) => {
         const ests = estrategias.filter((e) => e.objetivo_id === o.id).map((e) => {
           const acs = acciones.filter((a) => a.estrategia_id === e.id).map(accionOut);

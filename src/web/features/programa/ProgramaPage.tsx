@@ -123,6 +123,8 @@ export function ProgramaPage() {
       ) : q.error ? (
         <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />
       ) : q.data ? (
+        <>
+        {q.data.nota && <Text size="sm" c="dimmed" mb="sm">{q.data.nota}</Text>}
         <Accordion multiple variant="separated" defaultValue={q.data.objetivos.map((o) => o.id)}>
           {q.data.objetivos.map((o) => (
             <Accordion.Item key={o.id} value={o.id}>
@@ -167,6 +169,7 @@ export function ProgramaPage() {
             </Accordion.Item>
           ))}
         </Accordion>
+        </>
       ) : null}
       {admin && q.data && (
         <Button mt="md" variant="light" onClick={() => setEdit({ title: 'Nuevo objetivo', method: 'POST', path: `/programa/${q.data!.programa.id}/objetivos`, fields: ['numero', 'texto'] })}>Agregar objetivo</Button>

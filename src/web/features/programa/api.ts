@@ -47,6 +47,8 @@ export interface Objetivo {
 export interface Programa {
   programa: { id: string; clave: string; nombre: string; periodo_inicio: string; periodo_fin: string; vigente: boolean; etiquetas_niveles: string[] };
   periodo: { desde: string; hasta: string | null };
+  /** Present when counts of persons are left out (protected figures). */
+  nota?: string;
   objetivos: Objetivo[];
 }
 
