@@ -104,7 +104,13 @@ export interface Recovery {
  * Bounds of every hidden entry of a published table. `isHidden` tells the marker of suppressed values.
  * Returns one range per hidden entry, keyed `cell:row|col`, `row:code`, `col:code` or `total`.
  */
-export function hiddenRanges(t: PublishedTable, isHidden: (v: Shown) => boolean, want: (entry: string) => boolean = () => true): Map<string, { min: number; max: number }> {
+export function hiddenRanges(
+  t: PublishedTable,
+  isHidden: (v: Shown) => boolean,
+  want: (entry: string) => boolean = () => true,
+  /** Least value of a hidden entry: 1 (zeros are shown), or 0 where an empty entry may be hidden. */
+  lowerOf: (entry: string) => number = () => 1,
+): Map<string, { min: number; max: number }> {
   const twoWay = t.cols !== null;
   const vars: string[] = [];
   const varIdx = new Map<string, number>();
@@ -161,13 +167,14 @@ export function hiddenRanges(t: PublishedTable, isHidden: (v: Shown) => boolean,
   for (const members of groups.values()) {
     const local = new Map(members.map((g, i) => [g, i]));
     const sub = eqs.filter((e) => [...e.coef.keys()].some((k) => local.has(k)));
-    // x = 1 + y, y ≥ 0.
+    // x = lo + y, y ≥ 0.
+    const los = members.map((g) => lowerOf(vars[g]));
     const A = sub.map((e) => {
       const row = new Array(members.length).fill(0);
       for (const [k, c] of e.coef) row[local.get(k)!] = c;
       return row;
     });
-    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
+    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c, k) => s + c * los[k], 0));
     members.forEach((g, i) => {
       if (!want(vars[g])) return;
       const c = new Array(members.length).fill(0);
@@ -175,7 +182,7 @@ export function hiddenRanges(t: PublishedTable, isHidden: (v: Shown) => boolean,
       const lo = lpMin(A, b, c);
       c[i] = -1;
       const hi = lpMin(A, b, c);
-      out.set(vars[g], { min: 1 + lo, max: hi === -Infinity ? Infinity : 1 - hi });
+      out.set(vars[g], { min: los[i] + lo, max: hi === -Infinity ? Infinity : los[i] - hi });
     });
   }
   return out;
@@ -194,8 +201,8 @@ export function recovered(t: PublishedTable, isHidden: (v: Shown) => boolean): R
 /** The value of an entry (cell:r|c, row:k, col:k, total) in an exact table. */
 export function exactOf(t: PublishedTable, entry: string): number {
   if (entry === 'total') return Number(t.total);
-  if (entry.startsWith('row:')) return Number(t.rowTotals[entry.slice(4)]);
-  if (entry.startsWith('col:')) return Number(t.colTotals[entry.slice(4)]);
+  if (entry.startsWith('row:')) return Number(t.rowTotals[entry.slice(4)] ?? 0);
+  if (entry.startsWith('col:')) return Number(t.colTotals[entry.slice(4)] ?? 0);
   const [r, c] = entry.slice(5).split('\u0001');
   const cell = t.cells.find((x) => x.row === r && String(x.col) === c);
   return Number(cell?.value ?? 0);
@@ -239,7 +246,10 @@ export function checkProtected(
   exact: PublishedTable & { records?: unknown },
   T: number,
   label: string,
+  /** groups: the server's small-group rules (tables and lines of fewer than T persons); off for bare suppress(). */
+  opts: { groups?: boolean } = {},
 ): { hidden: number } {
+  const groups = opts.groups ?? true;
   const perturbed = !!(pub.suppression as { perturbed?: boolean } | null | undefined)?.perturbed;
   const tag = `<${T}`;
   const isHidden = (v: unknown) => v === tag;
@@ -250,10 +260,39 @@ export function checkProtected(
   for (const t of [pub.rowTotals, pub.colTotals]) for (const [k, v] of Object.entries(t)) expect(small(v), `${label} total ${k}`).toBe(false);
   expect(small(pub.total), `${label} total`).toBe(false);
   if (pub.records !== undefined) expect(small(pub.records), `${label} registros`).toBe(false);
+  // A table of fewer than T persons shows no category at all.
+  const exactRecords = Number(exact.records ?? exact.total);
+  if (groups && exactRecords > 0 && exactRecords < T) {
+    expect(pub.cells, `${label}: tabla de menos de ${T} personas`).toEqual([]);
+    expect((pub.suppression as { withheld?: boolean } | null)?.withheld, label).toBe(true);
+    return { hidden: 0 };
+  }
+  if ((pub.suppression as { withheld?: boolean } | null)?.withheld) {
+    expect(pub.cells, label).toEqual([]);
+    return { hidden: 0 };
+  }
   // What is shown is true; hidden values are the marker and nothing else.
   const e = new Map(exact.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
   const p = new Map(pub.cells.map((c) => [`${c.row}\u0001${c.col}`, c.value]));
-  expect([...p.keys()].sort(), label).toEqual([...e.keys()].sort());
+  for (const k of e.keys()) expect(p.has(k), `${label}: falta ${k}`).toBe(true);
+  const smallLine = (n: unknown) => Number(n ?? 0) < T;
+  const rowOf = (k: string) => k.split('\u0001')[0];
+  const colOf = (k: string) => k.split('\u0001')[1];
+  // Cells that are empty in truth appear only as "<T", in a row or column of fewer than T persons.
+  for (const [k, v] of p)
+    if (!e.has(k)) {
+      expect(v, `${label} ${k} vacía`).toBe(tag);
+      expect(smallLine(exact.rowTotals[rowOf(k)]) || (exact.cols !== null && smallLine(exact.colTotals[colOf(k)])), `${label} ${k} vacía fuera de una línea pequeña`).toBe(true);
+    }
+  // No attribute of a small group: a row (column) of 1 to T−1 persons is "<T" in every column (row) shown.
+  if (groups && exact.cols !== null) {
+    const shownCols = Object.keys(pub.colTotals);
+    const shownRows = Object.keys(pub.rowTotals);
+    for (const [r, n] of Object.entries(exact.rowTotals))
+      if (Number(n) > 0 && Number(n) < T) for (const c of shownCols) expect(p.get(`${r}\u0001${c}`), `${label}: fila pequeña ${r} × ${c}`).toBe(tag);
+    for (const [c, n] of Object.entries(exact.colTotals))
+      if (Number(n) > 0 && Number(n) < T) for (const r of shownRows) expect(p.get(`${r}\u0001${c}`), `${label}: columna pequeña ${c} × ${r}`).toBe(tag);
+  }
   const same = (v: Shown, truth: Shown | undefined, what: string) => {
     if (!perturbed || v === 0) return expect(v, what).toBe(truth);
     expect(Math.abs((v as number) - (truth as number)), `${what}: ${v} frente a ${truth}`).toBeLessThanOrEqual(MAX_NOISE);
@@ -264,16 +303,17 @@ export function checkProtected(
   if (!isHidden(pub.total)) same(pub.total, exact.total, `${label} total`);
   // The attacker: no hidden entry under the threshold is pinned down; every range contains the truth.
   // Bounds of every hidden entry under the threshold (the ones to protect), from exact shown figures.
-  const view: PublishedTable = perturbed
-    ? {
-        ...pub,
-        cells: pub.cells.map((c) => (isHidden(c.value) ? c : { ...c, value: e.get(`${c.row}\u0001${c.col}`)! })),
-        rowTotals: Object.fromEntries(Object.entries(pub.rowTotals).map(([k, v]) => [k, isHidden(v) ? v : exact.rowTotals[k]])),
-        colTotals: Object.fromEntries(Object.entries(pub.colTotals).map(([k, v]) => [k, isHidden(v) ? v : exact.colTotals[k]])),
-        total: isHidden(pub.total) ? pub.total : exact.total,
-      }
-    : pub;
-  const ranges = hiddenRanges(view, isHidden, (entry) => exactOf(exact, entry) < T);
+  // The attacker is also told which hidden entries are empty (they are shown as 0 to it): it knows more than
+  // any reader, so what it cannot pin down, no reader can.
+  const known = (v: Shown, truth: Shown | undefined): Shown => (isHidden(v) ? (Number(truth ?? 0) === 0 ? 0 : v) : perturbed ? (truth as Shown) : v);
+  const view: PublishedTable = {
+    ...pub,
+    cells: pub.cells.map((c) => ({ ...c, value: known(c.value, e.get(`${c.row}\u0001${c.col}`)) })),
+    rowTotals: Object.fromEntries(Object.entries(pub.rowTotals).map(([k, v]) => [k, known(v, exact.rowTotals[k])])),
+    colTotals: Object.fromEntries(Object.entries(pub.colTotals).map(([k, v]) => [k, known(v, exact.colTotals[k])])),
+    total: known(pub.total, exact.total),
+  };
+  const ranges = hiddenRanges(view, isHidden, (entry) => exactOf(exact, entry) < T && exactOf(exact, entry) > 0);
   for (const [entry, r] of ranges) {
     const truth = exactOf(exact, entry);
     expect(truth, `${label} ${entry} fuera de su rango`).toBeGreaterThanOrEqual(r.min - 1e-6);
@@ -286,6 +326,16 @@ export function checkProtected(
   const width = Math.max(1, Math.min(2, T - 2));
   const narrow = [...ranges].filter(([entry, r]) => exactOf(exact, entry) < T && Math.floor(r.max + 1e-7) - Math.ceil(r.min - 1e-7) < width);
   expect(narrow.map(([e, r]) => `${e} ∈ [${r.min}, ${r.max}]`), `${label}: rangos demasiado estrechos`).toEqual([]);
+  // A reader who does not know which hidden entries are empty cannot tell that an empty one is: each keeps a
+  // range as wide as a small count's (what a small group does not have stays unknown).
+  const hiddenEmpty = (entry: string) => exactOf(exact, entry) === 0;
+  const exactShown: PublishedTable = { ...view, cells: pub.cells.map((c) => ({ ...c, value: isHidden(c.value) ? c.value : view.cells.find((x) => x.row === c.row && x.col === c.col)!.value })) };
+  exactShown.rowTotals = Object.fromEntries(Object.entries(pub.rowTotals).map(([k, v]) => [k, isHidden(v) ? v : view.rowTotals[k]]));
+  exactShown.colTotals = Object.fromEntries(Object.entries(pub.colTotals).map(([k, v]) => [k, isHidden(v) ? v : view.colTotals[k]]));
+  exactShown.total = isHidden(pub.total) ? pub.total : view.total;
+  const zeroRanges = hiddenRanges(exactShown, isHidden, hiddenEmpty, (entry) => (hiddenEmpty(entry) ? 0 : 1));
+  const exposed = [...zeroRanges].filter(([, r]) => Math.floor(r.max + 1e-7) - Math.ceil(r.min - 1e-7) < width);
+  expect(exposed.map(([e, r]) => `${e} ∈ [${r.min}, ${r.max}]`), `${label}: celdas vacías de grupos pequeños deducibles`).toEqual([]);
   return { hidden: [...pub.cells.map((c) => c.value), ...Object.values(pub.rowTotals), ...Object.values(pub.colTotals), pub.total].filter(isHidden).length };
 }
 

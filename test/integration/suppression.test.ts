@@ -45,7 +45,7 @@ describe('suppress(): property over random tables', () => {
         exact.records = exact.total;
         const pub: StatsResult = structuredClone(exact);
         suppress(pub, T);
-        checkProtected(pub as PublishedTable, exact as PublishedTable, T, 'aleatoria');
+        checkProtected(pub as PublishedTable, exact as PublishedTable, T, 'aleatoria', { groups: false });
       }),
       { numRuns: 200, seed: 20260601 },
     );
@@ -56,6 +56,24 @@ describe('suppress(): property over random tables', () => {
     const pub = structuredClone(exact);
     expect(suppress(pub, 5)).toEqual({ primary: 0, complementary: 0 });
     expect(pub).toEqual(exact);
+  });
+
+  it('rows and columns of a small group: every cell hidden, empty ones too, and none of them can be worked out', () => {
+    fc.assert(
+      fc.property(table, ({ T, cols, cells }) => {
+        const exact = assemble('r', cols ? 'c' : null, cells.map((c) => ({ ...c })), 0);
+        exact.records = exact.total;
+        if (!cols || Number(exact.total) < T) return;
+        const small = {
+          rows: Object.keys(exact.rowTotals).filter((k) => Number(exact.rowTotals[k]) < T),
+          cols: Object.keys(exact.colTotals).filter((k) => Number(exact.colTotals[k]) < T),
+        };
+        const pub: StatsResult = structuredClone(exact);
+        suppress(pub, T, small);
+        checkProtected(pub as PublishedTable, exact as PublishedTable, T, 'aleatoria con grupos pequeños');
+      }),
+      { numRuns: 200, seed: 20261204 },
+    );
   });
 
   it('catches what simple line rules miss: two small cells whose shown total leaves 2 for them', () => {
@@ -73,7 +91,7 @@ describe('suppress(): property over random tables', () => {
     expect(recovered(naive as PublishedTable, (v) => v === '<5').length).toBeGreaterThan(0);
     const pub = structuredClone(exact);
     suppress(pub, 5);
-    checkProtected(pub as PublishedTable, exact as PublishedTable, 5, 'caso');
+    checkProtected(pub as PublishedTable, exact as PublishedTable, 5, 'caso', { groups: false });
   });
 });
 
@@ -233,6 +251,42 @@ describe.each(dbKinds())('control de revelación por rol (%s)', (kind) => {
       const r = await c.get('/api/v1/stats/victimas?rows=sexo&f.edad=17&sum=edad&cols=_medida');
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.suppression).toBeNull();
+    }
+  });
+
+  it('a small group is not described: a table of fewer than 5 persons is withheld, a small row is "<5" in every column, and a filter does not show it by its absence', async () => {
+    // A category of 1 to 4 persons in the data (an institution, a state, a nationality…).
+    let dimension = '';
+    let inst = '';
+    for (const d of ['institucion_id', 'entidad_federativa', 'nacionalidad', 'grupo_edad', 'escolaridad']) {
+      const t = (await admin.get(`/api/v1/stats/victimas?rows=${d}`)).body as Table['parts'][number];
+      const small = Object.entries(t.rowTotals).find(([k, n]) => Number(n) > 0 && Number(n) < 5 && k !== 'SIN_DATO');
+      if (small) {
+        dimension = d;
+        inst = small[0];
+        break;
+      }
+    }
+    expect(inst, 'una categoría con 1 a 4 víctimas en los datos').not.toBe('');
+    for (const c of [consulta, enlace]) {
+      const extra = c === enlace ? '&alcance=nacional' : '';
+      for (const dim of ['sexo', 'nacionalidad', 'grupo_edad', 'modalidades']) {
+        if (dim === dimension) continue;
+        const r = (await c.get(`/api/v1/stats/victimas?rows=${dim}&f.${dimension}=${inst}${extra}`)).body;
+        expect(r.cells, `${dim} de ${inst}`).toEqual([]);
+        expect(r.suppression.withheld).toBe(true);
+        expect(r.notes.join(' ')).toMatch(/menos de 5 personas/);
+      }
+      const two = (await c.get(`/api/v1/stats/victimas?rows=${dimension}&cols=sexo${extra}`)).body;
+      const cols = Object.keys(two.colTotals);
+      expect(cols.length).toBeGreaterThan(1);
+      for (const col of cols) expect(two.cells.find((x: { row: string; col: string }) => x.row === inst && x.col === col)?.value, `${inst} × ${col}`).toBe('<5');
+      for (const sexo of cols) {
+        const f = (await c.get(`/api/v1/stats/victimas?rows=${dimension}&f.sexo=${sexo}${extra}`)).body;
+        // Either the whole answer is withheld (fewer than 5 persons of that sex), or the small row is there.
+        if (f.suppression.withheld) expect(f.cells).toEqual([]);
+        else expect(f.rowTotals[inst], `${inst} con f.sexo=${sexo}`).toBe('<5');
+      }
     }
   });
 

@@ -14,7 +14,7 @@ import { dbScope, mustSuppress, recordScope } from '../records/scope.js';
 import { col } from '../records/service.js';
 import { codeInfo, derivedOf, dimPart, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
 import { CELL_KEY_SQL, cellKeys, MAX_NOISE, perturbResult } from './perturb.js';
-import { suppress as suppressTable, suppressionTag } from './suppression.js';
+import { suppress as suppressTable, suppressionTag, type SmallLines } from './suppression.js';
 
 export type CellValue = number | '<5';
 
@@ -288,7 +288,23 @@ export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: 
   result.notes = notes;
   result.suppression = null;
 
-  if (access.suppressed && PERSON_MODULES.includes(m.key)) applySuppression(ctx, m, result, b.d1, b.d2);
+  if (access.suppressed && PERSON_MODULES.includes(m.key)) {
+    const T = ctx.config.SINTRA_SUPPRESSION_THRESHOLD;
+    const exactRows = { ...result.rowTotals } as Record<string, number>;
+    const exactCols = { ...result.colTotals } as Record<string, number>;
+    const population = typeof result.records === 'number' ? result.records : Number(result.total);
+    if (population > 0 && population < T) {
+      withhold(result, T, `Tabla no publicada: cuenta menos de ${T} personas, y sus categorías describirían a esas personas.`);
+    } else {
+      const ref = Object.keys(query).some((k) => k.startsWith('f.')) ? await referenceTotals(ctx, m, query, access, opts, limited) : null;
+      const small = smallLines(result.cols !== null, exactRows, exactCols, ref, T);
+      applySuppression(ctx, m, result, b.d1, b.d2, small);
+      if (!(result.suppression as StatsResult['suppression'])?.withheld && (small.rows.length || small.cols.length)) {
+        labelAndOrder(ctx, result, b.d1, b.d2);
+        result.notes.push(`Las filas y columnas de menos de ${T} personas muestran «<${T}» en todas sus celdas, aun las vacías («<${T}» incluye el 0), para no describir a un grupo pequeño.`);
+      }
+    }
+  }
   const sup = result.suppression as StatsResult['suppression'];
   if (keys && sup) {
     perturbResult(result, keys, ctx.config.SINTRA_SUPPRESSION_THRESHOLD);
@@ -300,23 +316,63 @@ export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: 
   return result;
 }
 
-function applySuppression(ctx: Ctx, m: ModuleDef, result: StatsResult, d1: Dim, d2: Dim | null): void {
+/** No categories at all: only the total, itself hidden when small. */
+function withhold(result: StatsResult, T: number, note: string): void {
+  const tag = suppressionTag(T);
+  result.cells = [];
+  result.rowTotals = {};
+  result.colTotals = {};
+  if (result.order) result.order = { rows: [], cols: [] };
+  if (typeof result.total === 'number' && result.total < T) result.total = tag;
+  if (typeof result.records === 'number' && result.records < T) result.records = tag;
+  result.suppression = { threshold: T, primary: 0, complementary: 0, withheld: true };
+  result.notes.push(note);
+}
+
+/**
+ * Protected counts also hide *which* categories a small group has (attribute disclosure): suppression alone
+ * shows "<5" only where someone is, so a row of one person (a state with one victim) would still say that
+ * person's sex. The rows and columns of fewer than T persons are handed to the suppression, which hides
+ * every cell of them, empty ones included ("<5" is true of 0), and protects those as it protects small
+ * counts. With filters, rows and columns small in the population without the filters are treated the same
+ * and shown in every filtered answer, so that asking with one filter value and then another does not tell,
+ * by a row appearing or not, what a small group is.
+ */
+function smallLines(twoWay: boolean, exactRows: Record<string, number>, exactCols: Record<string, number>, ref: { rows: Map<string, number>; cols: Map<string, number> } | null, T: number): SmallLines {
+  const small = (n: number | undefined) => n !== undefined && n > 0 && n < T;
+  const rows = new Set(twoWay ? Object.keys(exactRows).filter((k) => small(exactRows[k])) : []);
+  const cols = new Set(twoWay ? Object.keys(exactCols).filter((k) => small(exactCols[k])) : []);
+  for (const [k, n] of ref?.rows ?? []) if (small(n) && (twoWay || !(k in exactRows))) rows.add(k);
+  if (twoWay) for (const [k, n] of ref?.cols ?? []) if (small(n)) cols.add(k);
+  return { rows: [...rows], cols: [...cols] };
+}
+
+/** Row and column totals of the same table without the f.* filters (period, status and scope kept). */
+async function referenceTotals(ctx: Ctx, m: ModuleDef, query: Query, access: StatsAccess, opts: CrosstabOptions, limited: boolean) {
+  const bare: Query = Object.fromEntries(Object.entries(query).filter(([k]) => !k.startsWith('f.')));
+  const b = buildCrosstab(m, bare, { ...access, perturbed: false }, opts);
+  const run = (q: Queryable) => q.query<{ row: string; col: string | null; value: number | null }>(b.sql, b.params);
+  const raw = limited ? await ctx.readDb.tx(run, access.db) : await run(ctx.readDb);
+  const rows = new Map<string, number>();
+  const cols = new Map<string, number>();
+  for (const c of raw) {
+    const v = Number(c.value ?? 0);
+    rows.set(c.row, (rows.get(c.row) ?? 0) + v);
+    if (c.col !== null) cols.set(c.col, (cols.get(c.col) ?? 0) + v);
+  }
+  return { rows, cols };
+}
+
+function applySuppression(ctx: Ctx, m: ModuleDef, result: StatsResult, d1: Dim, d2: Dim | null, small?: SmallLines): void {
   const T = ctx.config.SINTRA_SUPPRESSION_THRESHOLD;
   const tag = suppressionTag(T);
   const municipal = m.key === 'victimas' && [d1, d2].some((d) => d?.parts.some((p) => p.municipal));
   if (municipal && result.cells.some((c) => typeof c.value === 'number' && c.value < T)) {
     // Spec §4.3.4: victims' tables at municipio level are published only if every cell is ≥ T.
-    result.cells = [];
-    result.rowTotals = {};
-    result.colTotals = {};
-    if (result.order) result.order = { rows: [], cols: [] };
-    if (typeof result.total === 'number' && result.total < T) result.total = tag;
-    if (typeof result.records === 'number' && result.records < T) result.records = tag;
-    result.suppression = { threshold: T, primary: 0, complementary: 0, withheld: true };
-    result.notes.push(`Tabla municipal no publicada: tiene celdas menores que ${T} (las tablas de víctimas por municipio solo se publican si todas sus celdas son de ${T} o más).`);
+    withhold(result, T, `Tabla municipal no publicada: tiene celdas menores que ${T} (las tablas de víctimas por municipio solo se publican si todas sus celdas son de ${T} o más).`);
     return;
   }
-  const s = suppressTable(result, T);
+  const s = suppressTable(result, T, small);
   result.suppression = { threshold: T, ...s, withheld: false };
   result.notes.push(
     `Cifras protegidas: «${tag}» indica una cifra suprimida (de 1 a ${T - 1} personas, o suprimida de forma complementaria para que ninguna cifra pequeña pueda deducirse de los totales).`,

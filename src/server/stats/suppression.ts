@@ -27,6 +27,18 @@ import { Lp } from './lp.js';
 interface Entry {
   value: number;
   margin: boolean;
+  /** Least value a reader must assume for it when hidden: 1, or 0 for an empty entry hidden on purpose. */
+  lo: number;
+}
+
+/**
+ * Rows and columns of a small group (fewer than T persons): all their cells are hidden, empty ones included,
+ * so that the table does not say which categories the group has. Rows or columns absent from the table
+ * (empty here, small without the filters) are added, empty and hidden.
+ */
+export interface SmallLines {
+  rows: string[];
+  cols: string[];
 }
 
 interface Line {
@@ -43,19 +55,44 @@ export function protectionWidth(threshold: number): number {
   return Math.max(1, Math.min(2, threshold - 2));
 }
 
-export function suppress(r: StatsResult, threshold: number): { primary: number; complementary: number } {
+export function suppress(r: StatsResult, threshold: number, small: SmallLines = { rows: [], cols: [] }): { primary: number; complementary: number } {
   const T = threshold;
   const W = protectionWidth(T);
-  const entries: Entry[] = [];
-  const add = (v: CellValue, margin: boolean) => entries.push({ value: typeof v === 'number' ? v : 0, margin }) - 1;
   const twoWay = r.cols !== null;
-  const cellIdx = r.cells.map((c) => add(c.value, false));
+  // The empty cells of small lines become entries of value 0 (and their margins, when absent).
+  const forcedCells = new Set<string>();
+  if (small.rows.length || small.cols.length) {
+    const key = (row: string, col: string | null) => `${row}\u0001${col}`;
+    const have = new Set(r.cells.map((c) => key(c.row, c.col)));
+    const put = (row: string, col: string | null) => {
+      forcedCells.add(key(row, col));
+      if (!have.has(key(row, col))) {
+        have.add(key(row, col));
+        r.cells.push({ row, col, value: 0 });
+      }
+    };
+    for (const k of small.rows) if (!(k in r.rowTotals)) r.rowTotals[k] = 0;
+    if (twoWay) for (const k of small.cols) if (!(k in r.colTotals)) r.colTotals[k] = 0;
+    if (!twoWay) for (const k of small.rows) put(k, null);
+    else {
+      for (const k of small.rows) for (const c of Object.keys(r.colTotals)) put(k, c);
+      for (const c of small.cols) for (const k of Object.keys(r.rowTotals)) put(k, c);
+    }
+  }
+  const entries: Entry[] = [];
+  const add = (v: CellValue, margin: boolean, forced = false) => {
+    const value = typeof v === 'number' ? v : 0;
+    return entries.push({ value, margin, lo: forced && value === 0 ? 0 : 1 }) - 1;
+  };
+  const cellIdx = r.cells.map((c) => add(c.value, false, forcedCells.has(`${c.row}\u0001${c.col}`)));
   // One-way tables: a row total is the row's only cell, so they are one entry.
   const rowIdx = new Map<string, number>();
-  if (twoWay) for (const [k, v] of Object.entries(r.rowTotals)) rowIdx.set(k, add(v, true));
+  const smallRows = new Set(small.rows);
+  const smallCols = new Set(small.cols);
+  if (twoWay) for (const [k, v] of Object.entries(r.rowTotals)) rowIdx.set(k, add(v, true, smallRows.has(k)));
   else r.cells.forEach((c, i) => rowIdx.set(c.row, cellIdx[i]));
   const colIdx = new Map<string, number>();
-  if (twoWay) for (const [k, v] of Object.entries(r.colTotals)) colIdx.set(k, add(v, true));
+  if (twoWay) for (const [k, v] of Object.entries(r.colTotals)) colIdx.set(k, add(v, true, smallCols.has(k)));
   const totalIdx = add(r.total, true);
 
   const lines: Line[] = [];
@@ -82,8 +119,9 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
 
   const hidden = new Uint8Array(entries.length);
   entries.forEach((e, i) => {
-    if (e.value > 0 && e.value < T) hidden[i] = 1;
+    if ((e.value > 0 && e.value < T) || e.lo === 0) hidden[i] = 1;
   });
+  // Hidden small margins of small lines: already hidden by their value (1 … T−1).
   const hiddenIn = (li: number) => {
     const l = lines[li];
     let k = hidden[l.margin];
@@ -93,13 +131,13 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
   /** What of an entry's value is hidden (u) and its least possible value given that (μ). */
   const unknownPart = (e: number): { u: number; mu: number } => {
     const own = ownLine.get(e);
-    if (own === undefined) return { u: entries[e].value, mu: 1 };
+    if (own === undefined) return { u: entries[e].value, mu: entries[e].lo };
     let u = 0;
     let mu = 0;
     for (const m of lines[own].members)
       if (hidden[m]) {
         u += entries[m].value;
-        mu++;
+        mu += entries[m].lo;
       }
     return { u, mu };
   };
@@ -151,9 +189,21 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
   };
 
   lineRules();
+  // Two readers are audited: one who knows which hidden entries are empty (the small counts must stay
+  // uncertain to it), and one who does not (the empty entries of small lines must stay uncertain to it).
   const cleared = new Uint8Array(entries.length);
+  const clearedZeros = new Uint8Array(entries.length);
+  const anyForced = entries.some((e) => e.lo === 0);
+  const knownZeros = () => {
+    const h = hidden.slice();
+    entries.forEach((e, i) => {
+      if (e.lo === 0 && e.value === 0) h[i] = 0;
+    });
+    return h;
+  };
   for (let round = 0; round < entries.length; round++) {
-    const pinned = audit(entries, lines, hidden, T, W, cleared);
+    let pinned = audit(entries, lines, anyForced ? knownZeros() : hidden, T, W, cleared, (e) => e.value > 0 && e.value < T);
+    if (!pinned.length && anyForced) pinned = audit(entries, lines, hidden, T, W, clearedZeros, (e) => e.lo === 0 && e.value === 0);
     if (!pinned.length) break;
     // Hide one more entry near the first pinned one: in the nearest line (through hidden entries) that still
     // shows something, its smallest shown member (a cell if possible).
@@ -218,7 +268,7 @@ export function suppress(r: StatsResult, threshold: number): { primary: number; 
  * Hiding more only widens what is possible, so `cleared` carries over from one round of the audit to the next.
  * Returns the first entry found pinned (the caller repairs one at a time), or none.
  */
-function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W: number, cleared: Uint8Array): number[] {
+function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W: number, cleared: Uint8Array, check: (e: Entry) => boolean): number[] {
   const vars: number[] = [];
   const varOf = new Map<number, number>();
   entries.forEach((_, i) => {
@@ -264,19 +314,20 @@ function audit(entries: Entry[], lines: Line[], hidden: Uint8Array, T: number, W
   }
   for (const [root, group] of groups) {
     const local = new Map(group.map((g, i) => [g, i]));
-    const open = group.map((_, i) => i).filter((i) => entries[vars[group[i]]].value < T && !cleared[vars[group[i]]]);
+    const open = group.map((_, i) => i).filter((i) => check(entries[vars[group[i]]]) && !cleared[vars[group[i]]]);
     if (!open.length) continue;
     const sub = eqsOf.get(root)!;
-    // x = 1 + y with y ≥ 0.
+    // x = lo + y with y ≥ 0 (lo = 1, or 0 for an empty entry hidden on purpose).
+    const los = group.map((g) => entries[vars[g]].lo);
     const A = sub.map((e) => {
       const row = new Array<number>(group.length).fill(0);
       for (const [k, c] of e.coef) row[local.get(k)!] = c;
       return row;
     });
-    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c) => s + c, 0));
+    const b = sub.map((e, i) => e.rhs - A[i].reduce((s, c, k) => s + c * los[k], 0));
     const lp = new Lp(A, b);
-    // The true table (y = x − 1) is the first feasible point seen.
-    const lo = group.map((g) => entries[vars[g]].value - 1);
+    // The true table (y = x − lo) is the first feasible point seen.
+    const lo = group.map((g, k) => entries[vars[g]].value - los[k]);
     const hi = lo.slice();
     const see = (y: Float64Array) => {
       for (let k = 0; k < y.length; k++) {
