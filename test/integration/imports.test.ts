@@ -501,7 +501,7 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       );
       expect(sent).toMatchObject({ estatus: 'enviado', enviado_at: expect.any(Date), enviado_by: expect.any(String) });
       expect(draft).toMatchObject({ estatus: 'borrador', enviado_at: null, enviado_by: null });
-      expect(body).toMatchObject({ imported: 2, estatus: 'enviado', enviados: 1, borradores: 1 });
+      expect(body).toMatchObject({ imported: 2, estatus: 'mixto', enviados: 1, borradores: 1 });
       expect(body.pendientes).toEqual([
         {
           row: 3,
@@ -522,7 +522,7 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       // and the missing file is not listed among its errors.
       const cap = await post(fgr, 'capacitacion', { name: 'cap.csv', data: Buffer.from(csvOf([capRow({ nombre_evento: 'Enviar sin evidencia' })])) }, '?enviar=1');
       expect(cap.statusCode, cap.body).toBe(201);
-      expect(json(cap)).toMatchObject({ imported: 1, enviados: 0, borradores: 1, pendientes: [{ row: 2, pending: [{ field: 'evidencia', message: expect.stringContaining('«Evidencia del evento»: el registro se guardó como borrador') }] }] });
+      expect(json(cap)).toMatchObject({ imported: 1, estatus: 'borrador', enviados: 0, borradores: 1, pendientes: [{ row: 2, pending: [{ field: 'evidencia', message: expect.stringContaining('«Evidencia del evento»: el registro se guardó como borrador') }] }] });
       expect((await rowsByName('Enviar sin evidencia'))[0].estatus).toBe('borrador');
       const bad = await post(fgr, 'capacitacion', { name: 'cap2.csv', data: Buffer.from(csvOf([capRow({ nombre_evento: 'Sin fuente', fuente_financiamiento: '' })])) }, '?enviar=1');
       expect(bad.statusCode).toBe(422);

@@ -61,6 +61,10 @@ export async function demoCommand(config: Config, args: string[]): Promise<numbe
       await wipeDemo(ctx);
       console.log('Datos de capacitación borrados.');
     }
+    if (sub === 'seed' && (await ctx.db.query(`select 1 from app_user where username = 'cap.admin'`)).length) {
+      console.error('Ya hay datos de capacitación cargados. Para empezar de nuevo: npm run sintra -- demo reset --yes-reset-training');
+      return 2;
+    }
     const admin = await ensureAdmin(ctx.db, config);
     if (admin.generatedPassword) console.log(`Administrador creado. Contraseña (una sola vez): ${admin.generatedPassword}`);
     printSeed(await seedDemo(ctx, { records: records as number | undefined, seed: seed as number | undefined }));

@@ -112,7 +112,8 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
       }
       return reply.code(201).send({
         imported: r.imported,
-        estatus: enviar ? 'enviado' : 'borrador',
+        // What the rows became: all sent, all drafts, or «mixto» (some stayed drafts: they need a file).
+        estatus: !enviar || (r.borradores ?? 0) === r.imported ? 'borrador' : (r.borradores ?? 0) > 0 ? 'mixto' : 'enviado',
         folios: r.folios ?? null,
         // enviar=1: rows that need a file attached were saved as drafts, each with its pending list.
         ...(enviar ? { enviados: r.enviados ?? 0, borradores: r.borradores ?? 0, pendientes: r.pendientes ?? [] } : {}),

@@ -163,7 +163,7 @@ export class ImportService {
             sha256,
             filas: run.imported,
             resultado: 'importado',
-            estatus: opts.enviar ? 'enviado' : 'borrador',
+            estatus: !opts.enviar || run.heldBack === run.imported ? 'borrador' : run.heldBack ? 'mixto' : 'enviado',
             ...(run.heldBack ? { enviados: run.imported - run.heldBack, borradores: run.heldBack } : {}),
             folios: run.folios(),
             formato: src.format,

@@ -234,7 +234,7 @@ function ImportForm({ m }: { m: ModuleOut }) {
 function doneText(r: ImportDone): string {
   const folios = r.folios ? ` (folios ${r.folios.desde} a ${r.folios.hasta})` : '';
   const saved = `Se ${r.imported === 1 ? 'guardó' : 'guardaron'} ${plural(r.imported, 'registro', 'registros')}${folios}`;
-  if (r.estatus !== 'enviado') return `${saved} como ${r.imported === 1 ? 'borrador' : 'borradores'}.`;
+  if (r.estatus === 'borrador') return `${saved} como ${r.imported === 1 ? 'borrador' : 'borradores'}.`;
   if (!r.borradores) return `${saved} como ${r.imported === 1 ? 'enviado a validación' : 'enviados a validación'}.`;
   return `${saved}: ${plural(r.enviados ?? 0, 'enviado', 'enviados')} a validación y ${plural(r.borradores, 'borrador', 'borradores')}.`;
 }

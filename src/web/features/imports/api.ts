@@ -11,7 +11,7 @@ export interface ImportIssue {
 
 export interface ImportDone {
   imported: number;
-  estatus: 'borrador' | 'enviado';
+  estatus: 'borrador' | 'enviado' | 'mixto';
   folios: { desde: string; hasta: string } | null;
   /** enviar=1: rows saved as sent, and rows saved as drafts because they need attachments (listed in pendientes). */
   enviados?: number;
