@@ -228,7 +228,7 @@ export function cellKeyOf(ids: string[]): number {
 /** What a perturbed answer must show for an exact count n of the records `ids` (n = ids.length for counts). */
 export function expectedPerturbed(n: number, ids: string[], T: number): number {
   const key = cellKeyOf(ids);
-  const u = fmix32((key ^ Math.imul(n, 0x9e3779b1)) >>> 0) / 2 ** 32;
+  const u = fmix32(key >>> 0) / 2 ** 32;
   const noise = NOISE_STEPS.find(([p]) => u < p)![1];
   return Math.max(T, n + noise);
 }

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, type StatsResult } from '../../src/server/stats/crosstab.js';
 import { suppress } from '../../src/server/stats/suppression.js';
-import { checkProtected, recovered, type PublishedTable } from '../disclosure.js';
+import { checkProtected, expectedPerturbed, recovered, type PublishedTable } from '../disclosure.js';
 import { client, createUser, dbKinds, login, setup, type TestEnv } from '../helpers.js';
 import { buildDataset, cellMap, EXPECTED_PARTS, expectedPart, insertDataset, population, seedTestInstitutions } from '../fixtures/victims.js';
 
@@ -288,6 +288,23 @@ describe.each(dbKinds())('control de revelación por rol (%s)', (kind) => {
         else expect(f.rowTotals[inst], `${inst} con f.sexo=${sexo}`).toBe('<5');
       }
     }
+  });
+
+  it("an enlace's national figures: the noise's key leaves out its own institution's records (adding its own does not draw new noise)", async () => {
+    const rows = await env.ctx.db.query<{ id: string; sexo: string | null; inst: string }>(
+      `select id::text as id, sexo, institucion_id as inst from m_victimas where deleted_at is null and estatus in ('enviado','validado')`,
+    );
+    const pub = (await enlace.get('/api/v1/stats/victimas?rows=sexo&alcance=nacional')).body;
+    expect(pub.suppression.perturbed).toBe(true);
+    let checked = 0;
+    for (const c of pub.cells as { row: string; value: number | string }[]) {
+      if (c.value === '<5') continue;
+      const all = rows.filter((r) => (r.sexo ?? 'SIN_DATO') === c.row);
+      const others = all.filter((r) => r.inst !== 'FGJ_EDOMEX').map((r) => r.id);
+      expect(c.value, c.row).toBe(expectedPerturbed(all.length, others, 5));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('who may not: auditor (403), no session (401)', async () => {

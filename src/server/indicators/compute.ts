@@ -2,7 +2,7 @@
 import { isValidDate, todayMx } from '../../modules/validate.js';
 import type { Queryable } from '../db/client.js';
 import { badRequest } from '../http/errors.js';
-import { CELL_KEY_SQL, perturbed } from '../stats/perturb.js';
+import { cellKeySql, perturbed } from '../stats/perturb.js';
 import { INDICATORS, VALIDADO_SQL, type IndicatorDef, type IndicatorPart } from './definitions.js';
 
 export interface Periodo {
@@ -52,7 +52,7 @@ export async function computeIndicator(q: Queryable, def: IndicatorDef, p: Perio
   let numerador = Number(rows[0].num);
   let denominador = Number(rows[0].den);
   if (perturb) {
-    const keyOf = (sql: string | null) => (sql && / from m_victimas r /.test(sql) && /^select count\(\*\) /.test(sql) ? sql.replace(/^select count\(\*\) /, `select ${CELL_KEY_SQL} `) : null);
+    const keyOf = (sql: string | null) => (sql && / from m_victimas r /.test(sql) && /^select count\(\*\) /.test(sql) ? sql.replace(/^select count\(\*\) /, `select ${cellKeySql()} `) : null);
     const kn = keyOf(num);
     const kd = keyOf(den);
     const keys = await q.query<{ kn: string | number | null; kd: string | number | null }>(

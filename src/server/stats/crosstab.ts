@@ -13,7 +13,7 @@ import { asList, buildFilters, first, type Query } from '../records/filters.js';
 import { dbScope, mustSuppress, recordScope } from '../records/scope.js';
 import { col } from '../records/service.js';
 import { codeInfo, derivedOf, dimPart, resolveDim, SIN_DATO, type Dim } from './dimensions.js';
-import { CELL_KEY_SQL, cellKeys, MAX_NOISE, perturbResult } from './perturb.js';
+import { cellKeys, cellKeySql, MAX_NOISE, perturbResult } from './perturb.js';
 import { suppress as suppressTable, suppressionTag, type SmallLines } from './suppression.js';
 
 export type CellValue = number | '<5';
@@ -56,6 +56,8 @@ export interface StatsAccess {
    * count. Fixed publications (periodic publication, annual report) stay exact and suppressed.
    */
   perturbed?: boolean;
+  /** The viewer's own record scope (parameters numbered after `offset`), left out of the noise's key. */
+  ownScope?: (offset: number) => { sql: string; params: unknown[] };
   /** Only validado records (published outputs). */
   validadoOnly: boolean;
   /** Human description of whose records are counted. */
@@ -83,9 +85,10 @@ export function statsAccess(a: Actor, query: Query): StatsAccess {
   if (pub !== undefined && !['0', '1', 'true', 'false', 'si', 'no'].includes(pub))
     throw badRequest('«publicacion» debe ser 1 (salida para publicar) o 0.', [{ field: 'publicacion', message: 'Use 1 o 0.' }]);
   const all = { scope: { sql: 'true', params: [] as unknown[] }, db: { ...dbScope(a, 'stats'), scope: 'agregado' as const } };
-  if (truthy(pub)) return { ...all, suppressed: true, perturbed: !isSecretariaTecnica(a), validadoOnly: true, reach: 'todas las instituciones (publicación)' };
+  const ownScope = a.role === 'consulta' ? undefined : (offset: number) => recordScope(a, offset, 'stats');
+  if (truthy(pub)) return { ...all, suppressed: true, perturbed: !isSecretariaTecnica(a), ownScope, validadoOnly: true, reach: 'todas las instituciones (publicación)' };
   if (isSecretariaTecnica(a)) return { scope: { sql: 'true', params: [] }, db: dbScope(a, 'stats'), suppressed: false, validadoOnly: false, reach: 'todas las instituciones' };
-  if (a.role === 'consulta' || alcance === 'nacional') return { ...all, suppressed: true, perturbed: true, validadoOnly: false, reach: 'todas las instituciones' };
+  if (a.role === 'consulta' || alcance === 'nacional') return { ...all, suppressed: true, perturbed: true, ownScope, validadoOnly: false, reach: 'todas las instituciones' };
   const s = recordScope(a, 0, 'stats');
   return {
     scope: s,
@@ -236,7 +239,13 @@ export function buildCrosstab(
   const colExpr = d2 ? valueOf(d2) : 'null::text';
   const measure = medidaAlias ? `sum(${medidaAlias}.x)` : sums.length ? `sum(r.${col(sums[0])})` : distinct ? `count(distinct r.${col(distinct)})` : 'count(*)';
   const perturb = !!access.perturbed && PERSON_MODULES.includes(m.key);
-  const key = perturb ? `, ${CELL_KEY_SQL} as ck` : '';
+  let key = '';
+  if (perturb) {
+    // The viewer's own records (which it sees exactly) stay out of the key (see perturb.ts).
+    const own = access.ownScope?.(params.length);
+    if (own) params.push(...own.params);
+    key = `, ${cellKeySql(own?.sql)} as ck`;
+  }
   const sql = `select ${rowExpr} as row, ${colExpr} as col, ${measure} as value${key} from ${tableName(m.key)} r ${joins.join(' ')} where ${where} group by 1, 2`;
   // With single-choice dimensions and counts, the records are the total; otherwise count them apart.
   const needsRecords = d1.multi || !!d2?.multi || sums.length > 0 || !!distinct;

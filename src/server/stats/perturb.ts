@@ -3,8 +3,11 @@
 // subtracted: a state's victims and the same state's women give its men, exactly, even where a table shows
 // them as "<5". So ad-hoc protected answers add to every shown count a small noise that is fixed by the
 // persons behind it: each record has a key (from its id), a cell's key is the sum of its records' keys, and
-// the noise is drawn from the cell's key and size. The same persons always give the same figure (asking
-// again averages nothing out), and a difference of two answers is off by up to twice the noise.
+// the noise is drawn from the cell's key. The same persons always give the same figure (asking again averages
+// nothing out), and a difference of two answers is off by up to twice the noise. The records the viewer
+// itself can see (an enlace's own institution, a state validator's state) are left out of the key: adding
+// or removing its own records, whose counts it knows, would otherwise draw new noise for the same hidden
+// persons until the noise averaged out.
 //
 // The noise is added after suppression, which was decided and audited on the exact figures; a shown
 // figure never drops under the threshold, and hidden entries stay hidden.
@@ -14,8 +17,15 @@ import type { CellValue, StatsResult } from './crosstab.js';
 export const MAX_NOISE = 2;
 const MOD = 2 ** 32;
 
-/** SQL: the cell key of the records grouped (alias r), 0 … 2^32 − 1. md5 gives the same key on every engine. */
-export const CELL_KEY_SQL = `(sum(('x' || substr(md5(r.id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint`;
+const RECORD_KEY_SQL = `('x' || substr(md5(r.id::text), 1, 8))::bit(32)::bigint`;
+
+/**
+ * SQL: the cell key of the records grouped (alias r), 0 … 2^32 − 1, leaving out the records for which `own`
+ * (a condition over r) holds. md5 gives the same key on every engine.
+ */
+export function cellKeySql(own?: string): string {
+  return `(sum(${own ? `case when ${own} then 0 else ${RECORD_KEY_SQL} end` : RECORD_KEY_SQL}) % 4294967296)::bigint`;
+}
 
 /** murmur3's finaliser: spreads a 32-bit number over all 32 bits. */
 function mix(h: number): number {
@@ -27,15 +37,15 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
-/** The noise of a figure n with cell key `key`: −2 (10 %), −1 (20 %), 0 (40 %), +1 (20 %), +2 (10 %). */
-export function noiseOf(n: number, key: number): number {
-  const u = mix((key ^ Math.imul(n, 0x9e3779b1)) >>> 0) / MOD;
+/** The noise of a figure with cell key `key`: −2 (10 %), −1 (20 %), 0 (40 %), +1 (20 %), +2 (10 %). */
+export function noiseOf(key: number): number {
+  const u = mix(key >>> 0) / MOD;
   return u < 0.1 ? -2 : u < 0.3 ? -1 : u < 0.7 ? 0 : u < 0.9 ? 1 : 2;
 }
 
 /** What a protected answer shows for an exact figure n ≥ 1 with cell key `key` (never under the threshold). */
 export function perturbed(n: number, key: number, threshold: number): number {
-  return Math.max(threshold, n + noiseOf(n, key));
+  return Math.max(threshold, n + noiseOf(key));
 }
 
 export interface CellKeys {
