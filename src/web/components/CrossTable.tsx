@@ -40,6 +40,18 @@ export function fmtCell(v: number | string | undefined | null): string {
   return typeof v === 'number' ? fmtNumber(v) : v;
 }
 
+/** A cell as shown: a protected figure says what it means when pointed at or read by a screen reader. */
+function CellValue({ v }: { v: number | string | undefined | null }) {
+  const text = fmtCell(v);
+  if (typeof v !== 'string') return <>{text}</>;
+  const n = v.replace(/^</, '');
+  return (
+    <abbr title={`Cifra protegida: menos de ${n} personas, o una cifra mayor suprimida para que ninguna cifra pequeña pueda deducirse de los totales`} style={{ textDecoration: 'underline dotted', cursor: 'help' }}>
+      {text}
+    </abbr>
+  );
+}
+
 export interface CrossTableProps {
   data: StatsOut;
   caption: string;
@@ -86,11 +98,11 @@ export function CrossTable({ data, caption, rowHeader, rowLabel, colLabel = (c) 
               </Table.Th>
               {cols.map((c) => (
                 <Table.Td key={c} ta="right">
-                  {fmtCell(cells.get(`${r}\u0000${c}`))}
+                  <CellValue v={cells.get(`${r}\u0000${c}`)} />
                 </Table.Td>
               ))}
               <Table.Td ta="right" fw={700}>
-                {fmtCell(data.rowTotals?.[r] ?? (cols.length ? undefined : cells.get(`${r}\u0000`)))}
+                <CellValue v={data.rowTotals?.[r] ?? (cols.length ? undefined : cells.get(`${r}\u0000`))} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -100,11 +112,11 @@ export function CrossTable({ data, caption, rowHeader, rowLabel, colLabel = (c) 
             <Table.Th scope="row">Total</Table.Th>
             {cols.map((c) => (
               <Table.Td key={c} ta="right" fw={700}>
-                {fmtCell(data.colTotals?.[c])}
+                <CellValue v={data.colTotals?.[c]} />
               </Table.Td>
             ))}
             <Table.Td ta="right" fw={700}>
-              {fmtCell(data.total)}
+              <CellValue v={data.total} />
             </Table.Td>
           </Table.Tr>
         </Table.Tfoot>
