@@ -159,7 +159,8 @@ const small = (n: number, t: number) => n > 0 && n < t;
 export async function computeAll(
   q: Queryable,
   p: Periodo,
-  opts: { objetivo?: number | null; tendenciaAnios?: number; suppressThreshold?: number | null; today?: string } = {},
+  /** perturb: the cell-key noise on victims' counts (answers to people without exact figures; not the report). */
+  opts: { objetivo?: number | null; tendenciaAnios?: number; suppressThreshold?: number | null; perturb?: boolean; today?: string } = {},
 ): Promise<IndicatorOut[]> {
   const today = opts.today ?? todayMx();
   const defs = INDICATORS.filter((d) => !opts.objetivo || d.objetivos.includes(opts.objetivo));
@@ -169,7 +170,7 @@ export async function computeAll(
   for (let y = Math.max(2012, endYear - (opts.tendenciaAnios ?? 5) + 1); y <= endYear; y++) years.push(y);
   const out: IndicatorOut[] = [];
   for (const def of defs) {
-    const pt = opts.suppressThreshold ?? null;
+    const pt = opts.perturb ? (opts.suppressThreshold ?? null) : null;
     const r = await computeIndicator(q, def, p, pt);
     const meta = metas.get(def.id);
     let base: IndicatorOut['linea_base'] = { anio: meta?.linea_base_anio ?? null, valor: meta?.linea_base_valor ?? null, calculada: false };

@@ -23,7 +23,7 @@ export async function indicatorRoutes(app: FastifyInstance, ctx: Ctx) {
       if (!Number.isInteger(tendencia) || tendencia < 1 || tendencia > 15) throw badRequest('«tendencia» es el número de años de la serie (1 a 15).', [{ field: 'tendencia', message: 'Use 1 a 15.' }]);
       // Published national figures: every institution's validated records, read only.
       const items = await ctx.readDb.tx(
-        (q) => computeAll(q, p, { objetivo, tendenciaAnios: tendencia, suppressThreshold: mustSuppress(a) ? ctx.config.SINTRA_SUPPRESSION_THRESHOLD : null }),
+        (q) => computeAll(q, p, { objetivo, tendenciaAnios: tendencia, suppressThreshold: mustSuppress(a) ? ctx.config.SINTRA_SUPPRESSION_THRESHOLD : null, perturb: mustSuppress(a) }),
         { ...dbScope(a, 'stats'), scope: 'agregado' },
       );
       return {
