@@ -315,7 +315,7 @@ export async function runCrosstab(ctx: Ctx, m: ModuleDef, query: Query, access: 
     }
   }
   const sup = result.suppression as StatsResult['suppression'];
-  if (keys && sup) {
+  if (keys && sup && !sup.withheld) {
     perturbResult(result, keys, ctx.config.SINTRA_SUPPRESSION_THRESHOLD);
     sup.perturbed = true;
     result.notes.push(

@@ -66,6 +66,13 @@ export function CrossTable({ data, caption, rowHeader, rowLabel, colLabel = (c) 
   const rows = rowCodes(data, rowOrder);
   const cols = colCodes(data, colOrder);
   const cells = cellMap(data);
+  if (rows.length === 0 && data.suppression?.withheld)
+    return (
+      <Text py="md">
+        Tabla no publicada: cuenta menos de {data.suppression.threshold} personas (o es una tabla por municipio con celdas menores que {data.suppression.threshold}), y sus categorías
+        describirían a esas personas. Total: <CellValue v={data.total} />.
+      </Text>
+    );
   if (rows.length === 0)
     return (
       <Text c="dimmed" py="md">

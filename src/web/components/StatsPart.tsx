@@ -57,7 +57,7 @@ export function StatsPart({ data, title, chart, rowHeader, downloads, geo, state
         <Alert color={s.withheld ? 'orange' : 'yellow'} variant="light" mb="xs" title={s.withheld ? 'Tabla no publicada' : 'Cifras protegidas'}>
           <Text size="sm">
             {s.withheld
-              ? `Las tablas de víctimas por municipio solo se publican si todas sus celdas son de ${s.threshold} o más.`
+              ? `No se publica: cuenta menos de ${s.threshold} personas, o es una tabla de víctimas por municipio con celdas menores que ${s.threshold}.`
               : `«<${s.threshold}» indica una cifra suprimida: de 1 a ${s.threshold - 1} personas, o suprimida de forma complementaria para que ninguna cifra pequeña pueda deducirse de los totales.`}
           </Text>
         </Alert>
