@@ -11,7 +11,7 @@ import { first, type Query } from '../records/filters.js';
 import { canWriteRecords } from '../records/scope.js';
 import { moduleOr404 } from '../records/service.js';
 import { errorReport } from './report.js';
-import { ImportService, publicIssue } from './service.js';
+import { ImportService, importStatus, publicIssue } from './service.js';
 import { templateCsv, templateXlsx } from './template.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -112,8 +112,7 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
       }
       return reply.code(201).send({
         imported: r.imported,
-        // What the rows became: all sent, all drafts, or «mixto» (some stayed drafts: they need a file).
-        estatus: !enviar || (r.borradores ?? 0) === r.imported ? 'borrador' : (r.borradores ?? 0) > 0 ? 'mixto' : 'enviado',
+        estatus: importStatus(enviar, r.imported, r.borradores ?? 0),
         folios: r.folios ?? null,
         // enviar=1: rows that need a file attached were saved as drafts, each with its pending list.
         ...(enviar ? { enviados: r.enviados ?? 0, borradores: r.borradores ?? 0, pendientes: r.pendientes ?? [] } : {}),

@@ -84,6 +84,11 @@ export interface ImportPending {
   pending: { field: string; column: null; message: string }[];
 }
 
+/** What the saved rows became: all drafts, all sent, or «mixto» (with enviar=1 some stayed drafts: they need a file). */
+export function importStatus(enviar: boolean, imported: number, drafts: number): 'borrador' | 'enviado' | 'mixto' {
+  return !enviar || drafts === imported ? 'borrador' : drafts > 0 ? 'mixto' : 'enviado';
+}
+
 /** Most data rows in one file: beyond this, split the file (keeps one transaction reasonable). */
 export const MAX_ROWS = 200_000;
 const BATCH = 500;
@@ -163,7 +168,7 @@ export class ImportService {
             sha256,
             filas: run.imported,
             resultado: 'importado',
-            estatus: !opts.enviar || run.heldBack === run.imported ? 'borrador' : run.heldBack ? 'mixto' : 'enviado',
+            estatus: importStatus(!!opts.enviar, run.imported, run.heldBack),
             ...(run.heldBack ? { enviados: run.imported - run.heldBack, borradores: run.heldBack } : {}),
             folios: run.folios(),
             formato: src.format,
