@@ -600,6 +600,8 @@ export function breakRecord(m: ModuleDef, valid: Values, kind: BreakKind, target
       Object.assign(v, w);
       v[f.key] = emptyOf(f);
       for (const d of dependents(m, f.key)) v[d] = null;
+      // A derived field left empty is filled again from its sources (grupo_edad from edad): empty those too.
+      for (const s of f.derive?.from ?? []) v[s] = null;
       return send(f.key);
     }
     case 'regla_cruzada': {
