@@ -472,7 +472,7 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
       // No more activity: the warning comes before the end, then the sign-in dialog over the page.
       const warn = p.getByRole('dialog', { name: 'Su sesión está por cerrarse' });
       await warn.waitFor({ timeout: IDLE * 3000 });
-      expect(await warn.textContent()).toMatch(/se cerrará en \d+:\d{2}/);
+      expect(await warn.textContent()).toMatch(/se cerrará en (\d+ min \d{2} s|\d+ s)\./);
       await p.waitForTimeout(1500);
       expect(await warn.isVisible()).toBe(true);
       // Someone who typed within the last half window is not warned (the session is extended without a word):

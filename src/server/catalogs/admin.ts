@@ -9,6 +9,8 @@ import type { Ctx } from '../context.js';
 import { HttpError, badRequest, forbidden } from '../http/errors.js';
 
 const CODE = /^[A-Z0-9_]{1,64}$/;
+/** Codes that close a list («Otro», «No especificado», «No aplica», «Ninguna»…): new values go before them. */
+const CLOSING_CODES = new Set(['OTRO', 'OTRA', 'NE', 'NO_APLICA', 'NO_RESPONDE', 'NINGUNA', 'NINGUNO', 'DESCONOCIDO']);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Fecha AAAA-MM-DD');
 
 export async function catalogAdminRoutes(app: FastifyInstance, ctx: Ctx) {
@@ -44,10 +46,18 @@ export async function catalogAdminRoutes(app: FastifyInstance, ctx: Ctx) {
       if (!CODE.test(code)) throw badRequest('«code»: use MAYÚSCULAS, dígitos y guion bajo (p. ej. NUEVA_OPCION).', [{ field: 'code', message: 'Clave inválida: use MAYÚSCULAS, dígitos y guion bajo.' }]);
       if (ctx.catalogs.item(name, code)) throw badRequest(`La clave «${code}» ya existe en el catálogo: las claves no cambian de significado.`, [{ field: 'code', message: 'La clave ya existe.' }]);
       await ctx.db.tx(async (q) => {
-        const ord = await q.query<{ n: number }>('select coalesce(max(orden), 0) + 1 as n from catalogo where nombre = $1', [name]);
+        // A new value goes before the closing «Otro», «No especificado»… so those stay last in every list.
+        const rows = await q.query<{ codigo: string; orden: number }>('select codigo, orden from catalogo where nombre = $1 order by orden desc, codigo desc', [name]);
+        const last = rows.length ? Number(rows[0].orden) : -1;
+        let at = last + 1;
+        for (const r of rows) {
+          if (!CLOSING_CODES.has(r.codigo)) break;
+          at = Number(r.orden);
+        }
+        if (at <= last) await q.query('update catalogo set orden = orden + 1 where nombre = $1 and orden >= $2', [name, at]);
         await q.query(
           'insert into catalogo (nombre, codigo, etiqueta, orden, grupo, excluyente, vigente_desde) values ($1,$2,$3,$4,$5,$6,$7)',
-          [name, code, label.trim(), ord[0].n, group ?? null, exclusive === true, validFrom ?? null],
+          [name, code, label.trim(), at, group ?? null, exclusive === true, validFrom ?? null],
         );
         await writeAudit(q, a, { action: 'catalogo_agregar', detail: { catalogo: name, code, label } });
       });

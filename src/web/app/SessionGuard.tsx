@@ -13,7 +13,8 @@ const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
 
 function fmtLeft(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const m = Math.floor(s / 60);
+  return m ? `${m} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
 function fmtClock(ms: number): string {
@@ -102,7 +103,7 @@ export function SessionGuard({ user }: { user: User }) {
       >
         <Stack gap="sm">
           <Text size="sm" role="timer" aria-live="off">
-            Por inactividad, su sesión se cerrará en <strong>{fmtLeft(next?.left ?? 0)}</strong> minutos.
+            Por inactividad, su sesión se cerrará en <strong>{fmtLeft(next?.left ?? 0)}</strong>.
           </Text>
           <Text size="sm">Lo que haya capturado y no guardado se conserva, pero deberá iniciar sesión de nuevo para guardarlo.</Text>
           {extendError && (
@@ -126,7 +127,7 @@ export function SessionGuard({ user }: { user: User }) {
       >
         <Stack gap="sm">
           <Text size="sm" role="timer" aria-live="off">
-            Por seguridad, toda sesión termina a las {next ? fmtClock(next.at) : ''} (en <strong>{fmtLeft(next?.left ?? 0)}</strong> minutos), aunque
+            Por seguridad, toda sesión termina a las {next ? fmtClock(next.at) : ''} (en <strong>{fmtLeft(next?.left ?? 0)}</strong>), aunque
             esté trabajando. Guarde lo que esté capturando.
           </Text>
           <Text size="sm">Después podrá iniciar sesión de nuevo en esta misma página sin perder lo que haya escrito.</Text>
