@@ -3,7 +3,7 @@ import { closeContext, createContext, ensureAdmin } from '../bootstrap.js';
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import { acquireDataDirLock } from '../db/lock.js';
-import { seedDemo, wipeDemo, type SeedResult } from './seed.js';
+import type { SeedResult } from './seed.js';
 
 export const DEMO_HELP = {
   demo:
@@ -58,6 +58,7 @@ export async function demoCommand(config: Config, args: string[]): Promise<numbe
   const ctx: Ctx = await createContext(config, { log: { ...console, info: () => undefined } as Console });
   try {
     if (sub === 'reset') {
+      const { wipeDemo } = await import('./seed.js');
       await wipeDemo(ctx);
       console.log('Datos de capacitación borrados.');
     }
@@ -67,6 +68,7 @@ export async function demoCommand(config: Config, args: string[]): Promise<numbe
     }
     const admin = await ensureAdmin(ctx.db, config);
     if (admin.generatedPassword) console.log(`Administrador creado. Contraseña (una sola vez): ${admin.generatedPassword}`);
+    const { seedDemo } = await import('./seed.js'); // faker only when seeding
     printSeed(await seedDemo(ctx, { records: records as number | undefined, seed: seed as number | undefined }));
     return 0;
   } finally {

@@ -9,7 +9,6 @@ import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import { acquireDataDirLock } from '../db/lock.js';
 import { HttpError } from '../http/errors.js';
-import { ImportService } from './service.js';
 
 export const IMPORT_HELP =
   'import <módulo> <archivo.xlsx|csv> [--enviar] [--usuario <u>]\n' +
@@ -90,6 +89,7 @@ export async function importRecordsCommand(config: Config, args: string[]): Prom
   return withCtx(config, async (ctx) => {
     const a = await actorFor(ctx, option(args, '--usuario') ?? config.SINTRA_ADMIN_USER);
     try {
+      const { ImportService } = await import('./service.js'); // spreadsheet libraries only when importing
       const r = await new ImportService(ctx).run(a, m, fs.readFileSync(target), { fileName: path.basename(target), enviar: args.includes('--enviar') });
       if (r.totalErrors) {
         console.error(`El archivo tiene ${r.totalErrors} error(es); no se guardó ningún registro:`);

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { actorFor, explain, option, withCtx } from '../imports/commands.js';
-import { generateAnnual } from './service.js';
 
 export const REPORT_HELP: Record<string, string> = {
   report:
@@ -13,6 +12,7 @@ export const REPORT_HELP: Record<string, string> = {
     '                                  Informe anual: congela una instantánea nueva (o regenera desde --snapshot) y escribe DOCX y PDF.',
 };
 
+// The report's libraries (docx, PDF, charts) load only when a report is made: every other command starts faster.
 export async function reportCommand(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'annual') {
@@ -30,6 +30,7 @@ export async function reportCommand(config: Config, args: string[]): Promise<num
     try {
       const a = await actorFor(ctx, option(rest, '--usuario') ?? config.SINTRA_ADMIN_USER);
       let shown = -1;
+      const { generateAnnual } = await import('./service.js');
       const r = await generateAnnual(ctx, a, { anio: Number(year), snapshotId: option(rest, '--snapshot') ?? null, nuevoCorte: !option(rest, '--snapshot'), pdf: pdfOut !== null }, (pct, etapa) => {
         if (pct - shown >= 10 || pct === 100) {
           shown = pct;
