@@ -23,6 +23,8 @@ export const theme = createTheme({
     FileInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Quitar el archivo' } } },
     DateInput: { defaultProps: { clearButtonProps: { 'aria-label': 'Borrar la fecha' } } },
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },
+    // A dialog's header is not the page's banner: as <header> it made a second «banner» landmark (axe, moderate).
+    ModalHeader: { defaultProps: { component: 'div' } },
     Alert: { defaultProps: { closeButtonLabel: 'Cerrar' } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Cerrar' } } },
     PasswordInput: { defaultProps: { visibilityToggleButtonProps: { 'aria-label': 'Mostrar u ocultar lo escrito' } } },
