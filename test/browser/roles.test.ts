@@ -234,6 +234,30 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
     await axe(p, 'administración: instituciones');
   });
 
+  it('administrador: levanta el bloqueo de una dirección de red tras muchos intentos fallidos (oficina con dirección compartida)', async () => {
+    // Everybody here signs in from the same address, like an office behind one router.
+    const office = await request.newContext({ baseURL: env.base });
+    apis.push(office);
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++) status = (await office.post('/api/v1/auth/login', { data: { username: `nadie${i}`, password: 'clave-equivocada-larga' } })).status();
+    expect(status).toBe(429);
+    expect((await office.post('/api/v1/auth/login', { data: { username: 'cap.consulta', password: DEMO_PASSWORD } })).status()).toBe(429);
+
+    const p = await adminPage();
+    await p.goto(`${env.base}/administracion`);
+    await heading(p, 'Administración');
+    await p.getByRole('tab', { name: 'Bloqueos por red' }).click();
+    const panel = p.getByRole('tabpanel', { name: 'Bloqueos por red' });
+    const row = panel.locator('tbody tr').filter({ hasText: /Bloqueada hasta/ });
+    await expect.poll(() => row.count()).toBe(1);
+    await shotPage(p, 'roles-07a-admin-bloqueos-por-red');
+    await axe(p, 'administración: bloqueos por red');
+    await row.getByRole('button', { name: 'Levantar bloqueo' }).click();
+    await panel.getByRole('alert').filter({ hasText: 'Bloqueo levantado' }).waitFor();
+    await expect.poll(() => panel.getByText('Ninguna dirección tiene intentos fallidos en la ventana actual.').count()).toBe(1);
+    expect((await office.post('/api/v1/auth/login', { data: { username: 'cap.consulta', password: DEMO_PASSWORD } })).status()).toBe(200);
+  });
+
   it('administrador: agrega un valor a un catálogo no oficial y da de baja otro, que ya no se ofrece en el formulario', async () => {
     const p = await adminPage();
     const added = { code: 'UNIDAD_MOVIL', label: 'Unidad móvil de atención especializada' };

@@ -320,6 +320,25 @@ describe.each(dbKinds())('autenticación (%s)', (kind) => {
     expect(row.hits).toBe(LOGIN_IP.max);
     // Another address is not affected.
     expect((await post('/api/v1/auth/login', { username: 'enlace_a', password: PW }, {}, freshIp())).statusCode).toBe(200);
+
+    // The administration sees the address held back and lifts the block (an office behind one shared address).
+    const cookie = await login(env.app);
+    const blocks = json(await get('/api/v1/login-blocks', cookie));
+    expect(blocks.limite).toBe(LOGIN_IP.max);
+    expect(blocks.items.find((x: { ip: string }) => x.ip === ip)).toMatchObject({ ip, fallos: LOGIN_IP.max, bloqueada: true });
+    const bad = await post('/api/v1/login-blocks/unblock', { ip: '10.9.999.1' }, { cookie });
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).errors).toEqual([{ field: 'ip', message: expect.stringMatching(/«ip» debe ser una dirección IPv4 o IPv6/) }]);
+    const enlace = cookieOf(await post('/api/v1/auth/login', { username: 'enlace_a', password: PW }, {}, freshIp()));
+    expect((await post('/api/v1/login-blocks/unblock', { ip }, { cookie: enlace })).statusCode).toBe(403);
+    const lifted = await post('/api/v1/login-blocks/unblock', { ip }, { cookie });
+    expect(lifted.statusCode).toBe(200);
+    expect(json(lifted)).toMatchObject({ ip, fallos: 0, fallosAntes: LOGIN_IP.max, bloqueada: false });
+    const entry = (await env.ctx.db.query<{ username: string; detail: string }>(`select username, detail from audit_log where action = 'direccion_desbloquear' order by id desc limit 1`))[0];
+    expect(entry.username).toBe('admin');
+    expect(JSON.parse(entry.detail)).toEqual({ direccion: ip, fallos: LOGIN_IP.max });
+    expect(json(await get('/api/v1/login-blocks', cookie)).items.some((x: { ip: string }) => x.ip === ip)).toBe(false);
+    expect((await post('/api/v1/auth/login', { username: 'enlace_a', password: PW }, {}, ip)).statusCode).toBe(200);
   });
 
   it(`limits exports per user (${EXPORTS.max} per window)`, async () => {

@@ -309,6 +309,8 @@ describe.each(dbKinds())('matriz de autorización (%s)', (kind) => {
           ['POST', `/api/v1/users/${target}/disable`, {}, 200],
           ['POST', `/api/v1/users/${target}/enable`, {}, 200],
           ['POST', `/api/v1/users/${target}/reset-mfa`, {}, 200],
+          ['GET', '/api/v1/login-blocks', undefined, 200],
+          ['POST', '/api/v1/login-blocks/unblock', { ip: '203.0.113.77' }, 200],
           ['POST', '/api/v1/users', { username: `mx_nuevo_${u.role}_${c}`, password: PW, role: 'enlace', institucion_id: inst }, 201],
           ['GET', '/api/v1/institutions', undefined, 200],
           ['GET', `/api/v1/institutions/${inst}`, undefined, 200],

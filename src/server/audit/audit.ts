@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = {
   usuario_reset_contrasena: 'Restablecimiento de contraseña',
   usuario_reset_mfa: 'Restablecimiento de verificación en dos pasos',
   usuario_desbloquear: 'Desbloqueo de usuario',
+  direccion_desbloquear: 'Desbloqueo de una dirección de red frenada por intentos fallidos',
   institucion_crear: 'Alta de institución',
   institucion_modificar: 'Modificación de institución',
   catalogo_agregar: 'Alta en catálogo',

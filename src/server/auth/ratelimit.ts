@@ -38,6 +38,21 @@ export async function hit(db: Queryable, l: Limit, key: string): Promise<number>
   return r[0].hits;
 }
 
+/** Keys counted in the current window, most hits first (what the administration screen lists). */
+export async function currentHits(db: Queryable, l: Limit, limit = 200): Promise<{ key: string; hits: number }[]> {
+  return db.query<{ key: string; hits: number }>(
+    `select key, hits from rate_limit where bucket = $1 and window_start = ${windowStart(l)} order by hits desc, key limit ${Math.floor(limit)}`,
+    [l.bucket],
+  );
+}
+
+/** Forgets a key's count in every window (an administrator lifting a block); returns the current window's hits it had. */
+export async function clearHits(db: Queryable, l: Limit, key: string): Promise<number> {
+  const before = await hitsOf(db, l, key);
+  await db.query('delete from rate_limit where bucket = $1 and key = $2', [l.bucket, key.slice(0, 128)]);
+  return before;
+}
+
 /** Seconds until the current window ends (for Retry-After). */
 export function retryAfter(l: Limit): number {
   const now = Math.floor(Date.now() / 1000);

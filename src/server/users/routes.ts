@@ -1,13 +1,15 @@
 // User accounts (administrador only): create, change role or institution, disable, reset the password or
-// the second factor, unlock; the list shows the last sign-in. Every change is audited, and a change that
+// the second factor, unlock (and lift a network address's sign-in limit); the list shows the last sign-in. Every change is audited, and a change that
 // alters what the person may reach ends the person's sessions.
 import crypto from 'node:crypto';
+import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Issue } from '../../modules/validate.js';
 import { ROLES, type Actor, type Role } from '../auth/actor.js';
 import { mfaMandatory } from '../auth/mfa.js';
+import { LOGIN_IP, clearHits, currentHits, retryAfter } from '../auth/ratelimit.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { endUserSessions } from '../auth/sessions.js';
 import { writeAudit } from '../audit/audit.js';
@@ -300,5 +302,26 @@ export async function userRoutes(app: FastifyInstance, ctx: Ctx) {
   action('unlock', 'Desbloquear la cuenta tras intentos fallidos', async (q, a, u) => {
     await q.query('update app_user set failed_logins = 0, locked_until = null where id = $1', [u.id]);
     await audit(q, a, 'usuario_desbloquear', u);
+  });
+
+  // Network addresses with failed sign-ins in the current window. An office behind one shared address shares
+  // the limit, so the administration can see which addresses are held back and lift a block (audited) instead of waiting.
+  r.get('/api/v1/login-blocks', { schema: { tags, summary: 'Direcciones de red con inicios de sesión fallidos en la ventana actual' } }, async (req) => {
+    admin(req.actor!);
+    const rows = await currentHits(ctx.db, LOGIN_IP);
+    const hasta = new Date(Date.now() + retryAfter(LOGIN_IP) * 1000).toISOString();
+    return { limite: LOGIN_IP.max, ventanaMinutos: LOGIN_IP.windowSec / 60, items: rows.map((x) => ({ ip: x.key, fallos: x.hits, bloqueada: x.hits >= LOGIN_IP.max, hasta })) };
+  });
+
+  r.post('/api/v1/login-blocks/unblock', { schema: { tags, summary: 'Levantar el freno de una dirección de red (sus fallos vuelven a cero)', body } }, async (req) => {
+    const a = req.actor!;
+    admin(a);
+    const ip = str(req.body.ip);
+    if (!ip || net.isIP(ip) === 0) throw badRequest('«ip» debe ser una dirección IPv4 o IPv6.', [{ field: 'ip', message: '«ip» debe ser una dirección IPv4 o IPv6, p. ej. 10.1.2.3.' }]);
+    return ctx.db.tx(async (q) => {
+      const fallos = await clearHits(q, LOGIN_IP, ip);
+      await writeAudit(q, a, { action: 'direccion_desbloquear', detail: { direccion: ip, fallos } });
+      return { ip, fallos: 0, fallosAntes: fallos, bloqueada: false };
+    });
   });
 }

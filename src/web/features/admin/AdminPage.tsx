@@ -1,5 +1,5 @@
 // Administration (administrador): user accounts (create, disable, reset password or second factor, unlock;
-// last sign-in) and institutions (add state and municipal ones). The server checks every rule; the forms
+// last sign-in), network addresses held back by the sign-in limit, and institutions (add state and municipal ones). The server checks every rule; the forms
 // show its field errors next to each field.
 import { Alert, Badge, Button, Code, Group, Menu, Modal, Paper, Select, Stack, Table, Tabs, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
@@ -15,6 +15,8 @@ import {
   useCreateInstitution,
   useCreateUser,
   useInstitutions,
+  useLoginBlocks,
+  useUnblockAddress,
   useUserAction,
   useUsers,
   type AdminUser,
@@ -154,6 +156,67 @@ function UsersTab() {
       <Modal opened={creating} onClose={() => setCreating(false)} title="Nueva cuenta" size="lg">
         <NewUserForm onDone={() => setCreating(false)} />
       </Modal>
+    </Stack>
+  );
+}
+
+/** Addresses with failed sign-ins this window: an office behind one shared address shares the limit. */
+function AddressesTab() {
+  const blocks = useLoginBlocks();
+  const unblock = useUnblockAddress();
+  const [done, setDone] = useState<string | null>(null);
+  const lift = (ip: string) => {
+    if (!window.confirm(`¿Levantar el bloqueo de la dirección ${ip}? Sus intentos fallidos vuelven a cero.`)) return;
+    unblock.mutate(ip, { onSuccess: () => setDone(`La dirección ${ip} puede volver a iniciar sesión.`) });
+  };
+  const items = blocks.data?.items ?? [];
+  return (
+    <Stack>
+      <Text size="sm">
+        Tras {blocks.data?.limite ?? 30} intentos fallidos en {blocks.data?.ventanaMinutos ?? 15} minutos desde una misma dirección de red, SINTRA rechaza
+        todo inicio de sesión desde ella hasta que termina la ventana. Si una oficina que comparte dirección quedó bloqueada y se confirmó que no es un
+        ataque, puede levantar el bloqueo aquí; queda registrado en la bitácora.
+      </Text>
+      {unblock.error && <Alert color="red" role="alert">{errorMessage(unblock.error)}</Alert>}
+      {done && (
+        <Alert color="green" title="Bloqueo levantado" withCloseButton onClose={() => setDone(null)}>
+          {done}
+        </Alert>
+      )}
+      <Loaded q={blocks}>
+        {items.length === 0 ? (
+          <Text c="dimmed">Ninguna dirección tiene intentos fallidos en la ventana actual.</Text>
+        ) : (
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Dirección de red</Table.Th>
+                <Table.Th>Intentos fallidos</Table.Th>
+                <Table.Th>Estado</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Acciones</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((x) => (
+                <Table.Tr key={x.ip}>
+                  <Table.Td>
+                    <Code>{x.ip}</Code>
+                  </Table.Td>
+                  <Table.Td>{x.fallos}</Table.Td>
+                  <Table.Td>{x.bloqueada ? <Badge color="red.9">Bloqueada hasta {fmtDateTime(x.hasta)}</Badge> : <Badge variant="light">Sin bloqueo</Badge>}</Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant={x.bloqueada ? 'filled' : 'subtle'} loading={unblock.isPending && unblock.variables === x.ip} onClick={() => lift(x.ip)}>
+                      {x.bloqueada ? 'Levantar bloqueo' : 'Poner en cero'}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Loaded>
     </Stack>
   );
 }
@@ -357,18 +420,22 @@ function NewInstitutionForm({ onDone }: { onDone: () => void }) {
 export function AdminPage() {
   return (
     <>
-      <PageHeader title="Administración" subtitle="Cuentas de usuario e instituciones. Cada cambio queda en la bitácora." />
+      <PageHeader title="Administración" subtitle="Cuentas de usuario, instituciones y bloqueos por red. Cada cambio queda en la bitácora." />
       <Paper withBorder p="md">
         <Tabs defaultValue="usuarios">
           <Tabs.List mb="md">
             <Tabs.Tab value="usuarios">Cuentas de usuario</Tabs.Tab>
             <Tabs.Tab value="instituciones">Instituciones</Tabs.Tab>
+            <Tabs.Tab value="direcciones">Bloqueos por red</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="usuarios">
             <UsersTab />
           </Tabs.Panel>
           <Tabs.Panel value="instituciones">
             <InstitutionsTab />
+          </Tabs.Panel>
+          <Tabs.Panel value="direcciones">
+            <AddressesTab />
           </Tabs.Panel>
         </Tabs>
       </Paper>

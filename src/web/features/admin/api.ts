@@ -78,6 +78,23 @@ export function useUserAction() {
   });
 }
 
+export interface LoginBlocks {
+  limite: number;
+  ventanaMinutos: number;
+  items: { ip: string; fallos: number; bloqueada: boolean; hasta: string }[];
+}
+
+export const useLoginBlocks = () =>
+  useQuery({ queryKey: ['admin', 'login-blocks'], queryFn: () => api<LoginBlocks>('/login-blocks'), refetchInterval: 30_000 });
+
+export function useUnblockAddress() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ip: string) => api<{ ip: string; fallosAntes: number }>('/login-blocks/unblock', { method: 'POST', body: { ip } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['admin', 'login-blocks'] }),
+  });
+}
+
 export function useUpdateUser() {
   const qc = useQueryClient();
   return useMutation({
