@@ -347,6 +347,40 @@ describe.each(dbKinds())('registros (%s)', (kind) => {
     expect((await admin.del(`/api/v1/modules/convenios/records/${rec.id}`, { reason: 'Otra vez' })).status).toBe(404);
   });
 
+  it('delete: a validated record only after re-opening; a stale version is 409; short reasons and wrong versions are named', async () => {
+    const url = (id: string, a = '') => `/api/v1/modules/convenios/records/${id}${a}`;
+    const rec = await create(admin, 'convenios', ex('convenios'));
+    expect((await admin.post(url(rec.id, '/submit'), {})).status).toBe(200);
+    expect((await admin.post(url(rec.id, '/validate'), {})).status).toBe(200);
+    const before = await total(admin, 'convenios');
+    const refused = await admin.del(url(rec.id), { reason: 'Se capturó dos veces' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/validado: para eliminarlo, primero quien valida debe reabrirlo/);
+    expect((await admin.get(url(rec.id))).body.estatus).toBe('validado');
+    expect(await total(admin, 'convenios')).toBe(before);
+
+    const short = await admin.post(url(rec.id, '/reopen'), { reason: 'x' });
+    expect(short.status).toBe(400);
+    expect(short.body.errors).toEqual([{ field: 'reason', message: expect.stringMatching(/^«reason» debe tener al menos 3 caracteres/) }]);
+    const reopened = await admin.post(url(rec.id, '/reopen'), { reason: 'Registro duplicado por error' });
+    expect(reopened.status).toBe(200);
+    const v = reopened.body.version as number;
+
+    const asText = await admin.del(url(rec.id), { reason: 'Se capturó dos veces', version: String(v) });
+    expect(asText.status).toBe(400);
+    expect(asText.body.errors).toEqual([{ field: 'version', message: expect.stringMatching(/^«version» debe ser un número entero/) }]);
+    const stale = await admin.del(url(rec.id), { reason: 'Se capturó dos veces', version: v - 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.current.version).toBe(v);
+    expect((await admin.get(url(rec.id))).status).toBe(200);
+    const putText = await admin.put(url(rec.id), { ...reopened.body, version: '1' });
+    expect(putText.status).toBe(400);
+    expect(putText.body.errors).toEqual([{ field: 'version', message: expect.stringMatching(/^«version» debe ser un número entero/) }]);
+
+    expect((await admin.del(url(rec.id), { reason: 'Se capturó dos veces', version: v })).status).toBe(204);
+    expect(await total(admin, 'convenios')).toBe(before - 1);
+  });
+
   // ---------------------------------------------------------------- 8. workflow
   it('workflow: submit, validate, reopen with reason, return with comment, edit and resend', async () => {
     const url = (id: string, a = '') => `/api/v1/modules/convenios/records/${id}${a}`;

@@ -268,9 +268,7 @@ export class RecordService {
     const m = moduleOr404(moduleKey);
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite modificar registros.');
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('El cuerpo debe ser un objeto JSON con los campos del registro.');
-    const version = body.version;
-    if (typeof version !== 'number' || !Number.isInteger(version))
-      throw badRequest('Falta «version»: envíe la versión del registro que está modificando.', [{ field: 'version', message: '«version» es obligatorio y debe ser un número entero.' }]);
+    const version = versionOf(body, true)!;
     return this.tx(a, async (q) => {
       const row = await this.load(q, a, m, id, true);
       const current = toOut(m, row);
@@ -307,8 +305,15 @@ export class RecordService {
     const m = moduleOr404(moduleKey);
     if (!canWriteRecords(a)) throw forbidden('Su rol no permite eliminar registros.');
     const reason = reasonOf(body, 'reason', 'el motivo de la eliminación');
+    // `version` is optional here (the contract's body is { reason }); when sent, a stale one is a 409 like a save.
+    const version = versionOf(body, false);
     await this.tx(a, async (q) => {
-      await this.load(q, a, m, id, true);
+      const current = toOut(m, await this.load(q, a, m, id, true));
+      if (version !== null && current.version !== version)
+        throw new HttpError('conflict', 'Otra persona modificó este registro antes que usted. Revíselo antes de eliminarlo.', undefined, { current });
+      // Deleting takes a record out of the validated statistics: like a change, it needs the validator's re-opening first.
+      if (current.estatus === 'validado')
+        throw new HttpError('invalid_state', 'El registro está validado: para eliminarlo, primero quien valida debe reabrirlo indicando el motivo.');
       await q.query(`update ${tableName(m.key)} set deleted_at = clock_timestamp(), deleted_by = $2, deleted_reason = $3, version = version + 1 where id = $1`, [id, a.id, reason]);
       await writeAudit(q, a, { action: 'eliminar', module: m.key, recordId: id, detail: { motivo: reason } });
     });
@@ -384,12 +389,13 @@ export class RecordService {
 
   async reopen(a: Actor, moduleKey: string, id: string, body: unknown): Promise<RecordOut> {
     const m = moduleOr404(moduleKey);
-    if (!canValidate(a) && !canWriteRecords(a)) throw forbidden('Su rol no permite reabrir registros.');
+    // Re-opening takes figures out of the validated statistics: the validator decides, not the capturing institution.
+    if (!canValidate(a)) throw forbidden('Solo quien valida puede reabrir un registro validado; pídaselo indicando qué debe corregirse.');
     const reason = reasonOf(body, 'reason', 'el motivo de la reapertura');
     return this.tx(a, async (q) => {
       const cur = toOut(m, await this.load(q, a, m, id, true));
       // What a state validator may not validate it may not re-open either.
-      if (canValidate(a) && !canWriteRecords(a)) this.checkValidatorReach(a, cur);
+      this.checkValidatorReach(a, cur);
       if (cur.estatus !== 'validado') throw new HttpError('invalid_state', `Solo se reabren registros validados; este está «${String(cur.estatus)}».`);
       return this.transition(q, a, m, cur, 'enviado', { validado_at: null, validado_by: null }, 'reabrir', { motivo: reason });
     });
@@ -431,10 +437,24 @@ export class RecordService {
   }
 }
 
+/** The `version` of a body: required (update) or optional (delete, null when absent); 400 naming it when not an integer. */
+function versionOf(body: unknown, required: boolean): number | null {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>).version : undefined;
+  if (v === undefined || v === null) {
+    if (!required) return null;
+    throw badRequest('Falta «version»: envíe la versión del registro que está modificando.', [{ field: 'version', message: '«version» es obligatorio: la versión del registro que abrió.' }]);
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw badRequest('«version» debe ser un número entero.', [{ field: 'version', message: `«version» debe ser un número entero (recibido: ${JSON.stringify(v).slice(0, 40)}).` }]);
+  return v;
+}
+
 function reasonOf(body: unknown, key: string, what: string): string {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  if (typeof v !== 'string' || v.trim().length < 3)
+  if (typeof v !== 'string' || v.trim() === '')
     throw badRequest(`Indique ${what} (campo «${key}»).`, [{ field: key, message: `«${key}» es obligatorio: indique ${what}.` }]);
+  if (v.trim().length < 3)
+    throw badRequest(`«${key}» es demasiado breve.`, [{ field: key, message: `«${key}» debe tener al menos 3 caracteres: indique ${what}.` }]);
   if (v.length > 2000) throw badRequest(`«${key}» admite a lo más 2000 caracteres.`, [{ field: key, message: `«${key}» admite a lo más 2000 caracteres.` }]);
   return v.trim();
 }

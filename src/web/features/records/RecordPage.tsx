@@ -104,12 +104,12 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
                 </Button>
               </>
             )}
-            {(validator || writer) && st === 'validado' && (
+            {validator && st === 'validado' && (
               <Button variant="default" onClick={() => open('reopen')}>
                 Reabrir
               </Button>
             )}
-            {writer && (
+            {writer && st !== 'validado' && (
               <Button variant="subtle" color="#b02525" onClick={() => open('delete')}>
                 Eliminar
               </Button>
@@ -129,6 +129,12 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
             </List>
           )}
         </Alert>
+      )}
+
+      {st === 'validado' && writer && !validator && (
+        <Text size="sm" c="dimmed">
+          Este registro está validado. Para corregirlo o eliminarlo, pida a quien valida que lo reabra indicando qué debe cambiarse.
+        </Text>
       )}
 
       {st === 'devuelto' && typeof r.observaciones_validacion === 'string' && (
@@ -278,7 +284,7 @@ function RecordView({ m, r, user }: { m: ModuleOut; r: RecordOut; user: User }) 
         onConfirm={async () => {
           setActionError(null);
           try {
-            await del.mutateAsync({ id: r.id, reason: text.trim() });
+            await del.mutateAsync({ id: r.id, reason: text.trim(), version: r.version });
             notifications.show({ color: 'verde', title: 'Registro eliminado', message: r.folio_sintra });
             void navigate({ to: '/m/$module', params: { module: m.key } });
           } catch (e) {

@@ -60,7 +60,9 @@ export function useDeleteRecord(moduleKey: string) {
   const done = useInvalidate(moduleKey);
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: string; reason: string }) => api<void>(`/modules/${moduleKey}/records/${id}`, { method: 'DELETE', body: { reason } }),
+    // The version shown: if someone changed the record meanwhile, the server answers 409 instead of deleting it unseen.
+    mutationFn: ({ id, reason, version }: { id: string; reason: string; version: number }) =>
+      api<void>(`/modules/${moduleKey}/records/${id}`, { method: 'DELETE', body: { reason, version } }),
     onSuccess: (_r, { id }) => {
       qc.removeQueries({ queryKey: recordQuery(moduleKey, id).queryKey });
       done();
