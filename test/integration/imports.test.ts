@@ -569,4 +569,54 @@ describe.each(dbKinds())('importaciones (%s)', (kind) => {
       expect(json(vic).errors[0]).toMatchObject({ row: 2, field: 'folio_persona', column: 'folio_persona' });
     });
   });
+
+  describe('lo que se guarda como borrador, y archivos que no son hojas de cálculo', () => {
+    it('a draft import lists per row what still blocks sending (reversed dates, a breakdown above its total), with the column as written', async () => {
+      const rows = [
+        capRow({ nombre_evento: 'Borrador con fechas invertidas', fecha_inicio: '20/05/2024', fecha_fin: '10/05/2024', participantes_servidores_publicos: '500' }),
+        capRow({ nombre_evento: 'Borrador sin problemas de fechas' }),
+      ];
+      const r = await post(fgr, 'capacitacion', { name: 'borr.csv', data: Buffer.from(csvOf(rows)) });
+      expect(r.statusCode, r.body).toBe(201);
+      const body = json(r);
+      expect(body).toMatchObject({ imported: 2, estatus: 'borrador', conPendientes: 2 });
+      const [bad, good] = body.pendientes as { row: number; folio: string; pending: { field: string; column: string | null; message: string }[] }[];
+      const saved = await rowsByName('Borrador con fechas invertidas');
+      expect(bad.row).toBe(2);
+      expect(bad.folio).toBe(saved[0].folio_sintra);
+      const fields = bad.pending.map((p) => p.field);
+      expect(fields).toEqual(expect.arrayContaining(['fecha_fin', 'participantes_servidores_publicos', 'evidencia']));
+      expect(bad.pending.find((p) => p.field === 'fecha_fin')!.column).toBe('fecha_fin');
+      expect(bad.pending.find((p) => p.field === 'evidencia')!.column).toBeNull();
+      // The other row only lacks the evidence file, which a spreadsheet cannot carry.
+      expect(good.pending.map((p) => p.field)).toEqual(['evidencia']);
+    });
+
+    it('a CSV export of the list imports again (its file-count columns are ignored)', async () => {
+      const name = 'Evento reimportable desde exportación';
+      expect((await post(fgr, 'capacitacion', { name: 'a.csv', data: Buffer.from(csvOf([capRow({ nombre_evento: name }), capRow({ nombre_evento: name, sede: 'Sala 2' })])) })).statusCode).toBe(201);
+      const exp = await env.app.inject({ method: 'GET', url: `/api/v1/modules/capacitacion/export?format=csv&q=${encodeURIComponent(name)}`, headers: { cookie: fgr } });
+      expect(exp.statusCode).toBe(200);
+      expect(exp.body).toContain('(número de archivos adjuntos)');
+      const again = await post(fgr, 'capacitacion', { name: 'exportado.csv', data: exp.rawPayload });
+      expect(again.statusCode, again.body).toBe(201);
+      expect(json(again).imported).toBe(2);
+      const saved = await rowsByName(name);
+      expect(saved.map((x) => x.sede).sort()).toEqual(['Auditorio central', 'Auditorio central', 'Sala 2', 'Sala 2']);
+    });
+
+    it('a PDF, an image or text named .xlsx is refused saying what it is', async () => {
+      const pdf = await post(fgr, 'capacitacion', { name: 'informe.xlsx', data: Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n') });
+      expect(pdf.statusCode).toBe(415);
+      expect(json(pdf).detail).toBe('El archivo es un documento PDF, no una hoja de cálculo: suba un libro de Excel (.xlsx) o un CSV.');
+      const png = await post(fgr, 'capacitacion', { name: 'foto.csv', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) });
+      expect(png.statusCode).toBe(415);
+      expect(json(png).detail).toContain('una imagen PNG');
+      const text = await post(fgr, 'capacitacion', { name: 'datos.xlsx', data: Buffer.from('nombre_evento,sede\r\nTaller,Sala\r\n') });
+      expect(text.statusCode).toBe(415);
+      expect(json(text).detail).toContain('«datos.xlsx» no es un libro de Excel válido');
+      const audit = await env.ctx.db.query<{ detail: string }>(`select detail from audit_log where action = 'importar' order by id desc limit 1`);
+      expect(JSON.parse(audit[0].detail)).toMatchObject({ archivo: 'datos.xlsx', resultado: 'rechazado', motivo: 'tipo' });
+    });
+  });
 });

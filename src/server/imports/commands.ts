@@ -101,6 +101,10 @@ export async function importRecordsCommand(config: Config, args: string[]): Prom
       if (r.borradores) {
         console.log(`${r.borradores} de ellos quedaron como borrador porque necesitan archivos adjuntos:`);
         for (const p of r.pendientes ?? []) for (const i of p.pending) console.log(`  fila ${p.row}: ${i.message}`);
+      } else if (r.conPendientes) {
+        console.log(`${r.conPendientes} de ellos tienen pendientes antes de poder enviarse:`);
+        for (const p of (r.pendientes ?? []).slice(0, 50)) for (const i of p.pending) console.log(`  fila ${p.row} (${p.folio}): ${i.message}`);
+        if (r.conPendientes > 50) console.log(`  … y ${r.conPendientes - 50} registro(s) más.`);
       }
       return 0;
     } catch (e) {

@@ -32,16 +32,33 @@ export interface Source {
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
-export function detectFormat(buf: Buffer): 'xlsx' | 'csv' {
+/** Files people attach by mistake, recognised by their first bytes, so the refusal says what the file is. */
+const NOT_SHEETS: [Buffer, string][] = [
+  [Buffer.from('%PDF'), 'un documento PDF'],
+  [Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'una imagen PNG'],
+  [Buffer.from([0xff, 0xd8, 0xff]), 'una imagen JPEG'],
+  [Buffer.from('GIF8'), 'una imagen GIF'],
+  [Buffer.from('{\\rtf'), 'un documento RTF'],
+  [Buffer.from([0x1f, 0x8b]), 'un archivo comprimido (gzip)'],
+  [Buffer.from('Rar!'), 'un archivo comprimido (RAR)'],
+  [Buffer.from([0x37, 0x7a, 0xbc, 0xaf]), 'un archivo comprimido (7z)'],
+];
+
+/** `name`: the uploaded file's name; a «.xlsx» that is not a workbook is refused instead of being read as text. */
+export function detectFormat(buf: Buffer, name = ''): 'xlsx' | 'csv' {
   if (buf.length === 0) throw badRequest('El archivo está vacío.', [{ field: 'file', message: 'El archivo está vacío.' }]);
   if (buf.subarray(0, 4).equals(OLE))
     throw new HttpError('unsupported_type', 'El archivo es de Excel 97-2003 (.xls): guárdelo como libro de Excel (.xlsx) o como CSV y vuelva a subirlo.');
   if (buf.subarray(0, 4).equals(ZIP)) return 'xlsx';
+  const what = NOT_SHEETS.find(([sig]) => buf.subarray(0, sig.length).equals(sig))?.[1];
+  if (what) throw new HttpError('unsupported_type', `El archivo es ${what}, no una hoja de cálculo: suba un libro de Excel (.xlsx) o un CSV.`);
+  if (/\.xls[xm]$/i.test(name))
+    throw new HttpError('unsupported_type', `«${name}» no es un libro de Excel válido (su contenido no es el de un .xlsx): ábralo en Excel y guárdelo de nuevo como «Libro de Excel», o súbalo como CSV.`);
   return 'csv';
 }
 
-export function openSource(buf: Buffer): Source {
-  return detectFormat(buf) === 'xlsx' ? openXlsx(buf) : openCsv(buf);
+export function openSource(buf: Buffer, name = ''): Source {
+  return detectFormat(buf, name) === 'xlsx' ? openXlsx(buf) : openCsv(buf);
 }
 
 // ---------------------------------------------------------------- CSV

@@ -1,7 +1,7 @@
 // GET  /api/v1/modules/:module/imports/template?format=xlsx|csv   the module's import template
 // POST /api/v1/modules/:module/imports[?enviar=1]                  multipart `file`: 201 { imported } or 422 { errors };
-//                                                                  with enviar=1 rows needing a file are saved as drafts
-//                                                                  and listed in `pendientes`
+//                                                                  with enviar=1 rows needing a file are saved as drafts;
+//                                                                  drafts with anything blocking sending are in `pendientes`
 // POST /api/v1/modules/:module/imports?report=xlsx                 same file, nothing saved: the workbook with
 //                                                                  faulty cells marked and commented (200)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -114,8 +114,11 @@ export async function importRoutes(app: FastifyInstance, ctx: Ctx) {
         imported: r.imported,
         estatus: importStatus(enviar, r.imported, r.borradores ?? 0),
         folios: r.folios ?? null,
-        // enviar=1: rows that need a file attached were saved as drafts, each with its pending list.
-        ...(enviar ? { enviados: r.enviados ?? 0, borradores: r.borradores ?? 0, pendientes: r.pendientes ?? [] } : {}),
+        // enviar=1: rows that need a file attached were saved as drafts. Either way, the rows saved as drafts with
+        // something still blocking their sending are listed with it (`conPendientes` counts them all).
+        ...(enviar ? { enviados: r.enviados ?? 0, borradores: r.borradores ?? 0 } : {}),
+        pendientes: r.pendientes ?? [],
+        conPendientes: r.conPendientes ?? 0,
         format: r.format,
         ...(r.encoding ? { encoding: r.encoding, delimiter: r.delimiter } : {}),
       });

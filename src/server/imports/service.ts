@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { isFilled, type FieldDef, type FieldType, type ModuleDef, type Values } from '../../modules/types.js';
 import { METADATA_FIELDS } from '../../modules/metadata.js';
+import type { Issue } from '../../modules/validate.js';
 import type { Actor } from '../auth/actor.js';
 import { isSecretariaTecnica } from '../auth/actor.js';
 import { writeAudit } from '../audit/audit.js';
@@ -73,15 +74,21 @@ export interface ImportResult {
   /** enviar=1: rows saved as sent, and rows saved as drafts only because they need attachments. */
   enviados?: number;
   borradores?: number;
-  /** Those draft rows (at most maxErrors), each with what is pending, as the records API answers `pending`. */
+  /**
+   * Rows saved as drafts with something still blocking their sending (at most maxErrors), each with its
+   * pending list as the records API answers `pending`: with enviar=1 the required files; as drafts, every rule
+   * of sending (so a person learns at once what is still missing or inconsistent).
+   */
   pendientes?: ImportPending[];
+  /** How many saved rows have something pending (all counted, even beyond the list). */
+  conPendientes?: number;
 }
 
-/** A row of an enviar=1 import saved as `borrador` because a required file must be attached on its page. */
+/** A row saved as `borrador` with what still blocks sending it. */
 export interface ImportPending {
   row: number;
   folio: string;
-  pending: { field: string; column: null; message: string }[];
+  pending: { field: string; column: string | null; message: string }[];
 }
 
 /** What the saved rows became: all drafts, all sent, or «mixto» (with enviar=1 some stayed drafts: they need a file). */
@@ -107,6 +114,8 @@ interface Checked {
   send: boolean;
   /** enviar=1, held back as a draft: the required archivo fields, which a file cannot carry. */
   needsFiles: FieldDef[];
+  /** Saved as a draft (no enviar): what blocks sending it. */
+  pending: Issue[];
 }
 
 class Rollback extends Error {}
@@ -152,7 +161,7 @@ export class ImportService {
   }
 
   private async runFile(a: Actor, m: ModuleDef, buf: Buffer, opts: ImportOptions): Promise<ImportResult> {
-    const src = openSource(buf);
+    const src = openSource(buf, opts.fileName);
     const run = new ImportRun(this.ctx, this.records, a, m, src, opts);
     const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
     try {
@@ -199,7 +208,8 @@ export class ImportService {
       delimiter: src.delimiter,
       sheetName: src.sheetName,
       ...(failed || opts.dryRun ? {} : { folios: run.folios() }),
-      ...(opts.enviar && !failed && !opts.dryRun ? { enviados: run.imported - run.heldBack, borradores: run.heldBack, pendientes: run.pendientes } : {}),
+      ...(opts.enviar && !failed && !opts.dryRun ? { enviados: run.imported - run.heldBack, borradores: run.heldBack } : {}),
+      ...(!failed && !opts.dryRun ? { pendientes: run.pendientes, conPendientes: run.withPending } : {}),
     };
   }
 }
@@ -212,6 +222,8 @@ class ImportRun {
   imported = 0;
   /** enviar=1: rows saved as drafts because they need attachments. */
   heldBack = 0;
+  /** Saved rows with something pending (enviar=1: the held-back ones; drafts: any rule of sending). */
+  withPending = 0;
   readonly pendientes: ImportPending[] = [];
   private bindings: Binding[] | null = null;
   private ordered: Binding[] = [];
@@ -337,7 +349,8 @@ class ImportRun {
       }
       if (b.match.kind === 'ignore') continue;
       if (b.match.kind === 'archivo') {
-        if (!isBlank(raw) && typeof raw !== 'number')
+        // An export writes the number of files here (a number in XLSX, digits in CSV): ignored, so it imports again.
+        if (!isBlank(raw) && typeof raw !== 'number' && !/^\s*\d+\s*$/.test(String(raw)))
           fail(b.match.field.key, `${q(b.match.field)}: los archivos se adjuntan desde el formulario del registro; deje vacía esta columna.`, b);
         continue;
       }
@@ -379,7 +392,8 @@ class ImportRun {
     const before = new Set(refused);
     for (const i of issues) if (!before.has(i.field)) fail(i.field, i.message);
     if (rowErrors === 0) rowErrors += this.uniqueInFile(r.row, c.values);
-    if (rowErrors === 0) this.batch.push({ row: r.row, values: c.values, mainDate: c.mainDate, send: this.opts.enviar && !needsFiles.length, needsFiles });
+    if (rowErrors === 0)
+      this.batch.push({ row: r.row, values: c.values, mainDate: c.mainDate, send: this.opts.enviar && !needsFiles.length, needsFiles, pending: this.opts.enviar ? [] : c.pending });
   }
 
   /** Duplicates among the file's own rows (the database is checked per batch). */
@@ -442,18 +456,17 @@ class ImportRun {
     this.lastFolio = folios[folios.length - 1];
     const enviar = this.opts.enviar;
     batch.forEach((b, i) => {
-      if (!b.needsFiles.length) return;
-      this.heldBack++;
-      if (this.pendientes.length < this.maxErrors)
-        this.pendientes.push({
-          row: b.row,
-          folio: folios[i],
-          pending: b.needsFiles.map((f) => ({
-            field: f.key,
-            column: null,
-            message: `${q(f)}: el registro se guardó como borrador porque necesita este archivo adjunto, que se sube en la página del registro (folio ${folios[i]}); después envíelo desde ahí.`,
-          })),
-        });
+      if (b.needsFiles.length) this.heldBack++;
+      if (!b.needsFiles.length && !b.pending.length) return;
+      this.withPending++;
+      if (this.pendientes.length >= this.maxErrors) return;
+      const files = b.needsFiles.map((f) => ({
+        field: f.key,
+        column: null,
+        message: `${q(f)}: el registro se guardó como borrador porque necesita este archivo adjunto, que se sube en la página del registro (folio ${folios[i]}); después envíelo desde ahí.`,
+      }));
+      const rules = b.pending.map((p) => ({ field: p.field, column: this.byField.get(p.field)?.written || null, message: p.message }));
+      this.pendientes.push({ row: b.row, folio: folios[i], pending: [...files, ...rules] });
     });
     const cols: { name: string; type: string; values: unknown[] }[] = [];
     const add = (name: string, type: string, get: (b: Checked, i: number) => unknown) =>

@@ -183,6 +183,26 @@ function ImportForm({ m }: { m: ModuleOut }) {
               </List>
             </>
           )}
+          {!outcome.result.borradores && !!outcome.result.conPendientes && (
+            <>
+              <Text size="sm" mt="xs">
+                {plural(outcome.result.conPendientes, 'registro tiene', 'registros tienen')} pendientes antes de poder enviarse; corríjalos en la
+                página de cada registro (o corrija el archivo, elimine esos borradores y vuelva a importarlo):
+              </Text>
+              <List size="sm" mt={4}>
+                {(outcome.result.pendientes ?? []).slice(0, SHOWN).map((p) => (
+                  <List.Item key={p.row}>
+                    Fila {p.row} ({p.folio}): {p.pending.map((i) => i.message).join(' ')}
+                  </List.Item>
+                ))}
+              </List>
+              {outcome.result.conPendientes > SHOWN && (
+                <Text size="xs" c="dimmed">
+                  Se muestran los primeros {fmtNumber(SHOWN)}.
+                </Text>
+              )}
+            </>
+          )}
           <AnchorLink to="/m/$module" params={{ module: m.key }} search={{}} size="sm">
             Ver la lista
           </AnchorLink>

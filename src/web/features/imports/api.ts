@@ -16,7 +16,9 @@ export interface ImportDone {
   /** enviar=1: rows saved as sent, and rows saved as drafts because they need attachments (listed in pendientes). */
   enviados?: number;
   borradores?: number;
-  pendientes?: { row: number; folio: string; pending: { field: string; column: null; message: string }[] }[];
+  /** Rows saved as drafts with what still blocks sending them (enviar=1: the files they need). */
+  pendientes?: { row: number; folio: string; pending: { field: string; column: string | null; message: string }[] }[];
+  conPendientes?: number;
   format: 'xlsx' | 'csv';
   encoding?: string;
   delimiter?: string;
