@@ -293,6 +293,20 @@ describe.each(dbKinds())('registros (%s)', (kind) => {
   });
 
   // ---------------------------------------------------------------- 6. search
+  it('a field written as a plain parameter and an inverted period are refused naming them, never answered with everything or nothing', async () => {
+    const plain = await admin.get('/api/v1/modules/convenios/records?institucion_id=SEGOB');
+    expect(plain.status).toBe(400);
+    expect(plain.body.errors).toEqual([{ field: 'institucion_id', message: expect.stringContaining('escriba f.institucion_id=') }]);
+    const exp = await admin.get('/api/v1/modules/convenios/export?format=csv&institucion_id=SEGOB');
+    expect(exp.status).toBe(400);
+    const inverted = await admin.get('/api/v1/modules/convenios/records?from=2024-05-01&to=2023-01-01');
+    expect(inverted.status).toBe(400);
+    expect(inverted.body.errors).toEqual([{ field: 'to', message: '«to» (2023-01-01) es anterior a «from» (2024-05-01): la fecha final no puede ser anterior a la inicial.' }]);
+    expect((await admin.get('/api/v1/stats/convenios?rows=ambito&from=2024-05-01&to=2023-01-01')).status).toBe(400);
+    // The same day at both ends is a valid period.
+    expect((await admin.get('/api/v1/modules/convenios/records?from=2024-05-01&to=2024-05-01')).status).toBe(200);
+  });
+
   it('search ignores accents and case', async () => {
     const rec = await create(admin, 'convenios', { ...ex('convenios'), contraparte: 'Municipio de Núñez, México' });
     const ids = async (q: string) => {

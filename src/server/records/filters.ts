@@ -30,6 +30,9 @@ export function buildFilters(m: ModuleDef, query: Query, params: unknown[], opts
     return `$${params.length}`;
   };
   for (const [rawKey, rawVal] of Object.entries(query)) {
+    // `institucion_id=X` instead of `f.institucion_id=X` would otherwise be ignored and answer everything.
+    if (!rawKey.startsWith('f.') && filterableField(m, rawKey))
+      throw badRequest(`Para filtrar por «${rawKey}» use f.${rawKey}=…`, [{ field: rawKey, message: `Parámetro desconocido «${rawKey}»: para filtrar por ese campo escriba f.${rawKey}=<valor>.` }]);
     if (!rawKey.startsWith('f.')) continue;
     const parts = rawKey.slice(2).split('.');
     const key = parts[0];
@@ -100,6 +103,10 @@ export function buildFilters(m: ModuleDef, query: Query, params: unknown[], opts
     if (!isValidDate(v)) throw badRequest(`«${k}» debe ser una fecha AAAA-MM-DD.`, [{ field: k, message: 'Fecha inválida (AAAA-MM-DD).' }]);
     conds.push(`r.fecha_principal ${cmp} ${p(v)}::date`);
   }
+  const from = first(query.from);
+  const to = first(query.to);
+  if (from && to && to < from)
+    throw badRequest('El periodo está invertido: «to» es anterior a «from».', [{ field: 'to', message: `«to» (${to}) es anterior a «from» (${from}): la fecha final no puede ser anterior a la inicial.` }]);
   const qText = first(query.q);
   if (qText && qText.trim()) {
     for (const word of fold(qText).split(/\s+/).filter(Boolean).slice(0, 8)) {
