@@ -37,6 +37,9 @@ export interface ValidationResult {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HTML = /<\s*[a-z!/?][^>]*>/i;
+// Bidirectional embedding, override and isolate controls: invisible, they make text read differently from what is stored
+// (e.g. a file name or folio shown backwards in a spreadsheet).
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isValidDate(s: string): boolean {
@@ -156,6 +159,8 @@ function parseText(f: FieldDef, v: unknown): Parsed {
   const s = v.trim();
   if (s === '') return { ok: true, value: null };
   if (HTML.test(s)) return { ok: false, message: `${q(f)} no admite etiquetas HTML.` };
+  if (BIDI.test(s))
+    return { ok: false, message: `${q(f)} contiene caracteres invisibles que invierten la dirección del texto (U+202A–U+202E, U+2066–U+2069) y pueden disfrazarlo; bórrelos o vuelva a escribir el texto.` };
   return { ok: true, value: s };
 }
 

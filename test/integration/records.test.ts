@@ -307,6 +307,14 @@ describe.each(dbKinds())('registros (%s)', (kind) => {
     expect((await admin.get('/api/v1/modules/convenios/records?from=2024-05-01&to=2024-05-01')).status).toBe(200);
   });
 
+  it('text with invisible direction overrides (U+202E) is refused naming the field; other Unicode is kept', async () => {
+    const bad = await admin.post('/api/v1/modules/convenios/records', { ...ex('convenios'), contraparte: 'Fiscalía \u202Eanitsalf' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'contraparte', message: expect.stringContaining('invierten la dirección del texto') }]);
+    const ok = await create(admin, 'convenios', { ...ex('convenios'), contraparte: 'Niñas y niños 😀 字 — «Tlaxcala»' });
+    expect((await admin.get(`/api/v1/modules/convenios/records/${ok.id}`)).body.contraparte).toBe('Niñas y niños 😀 字 — «Tlaxcala»');
+  });
+
   it('search ignores accents and case', async () => {
     const rec = await create(admin, 'convenios', { ...ex('convenios'), contraparte: 'Municipio de Núñez, México' });
     const ids = async (q: string) => {

@@ -13,6 +13,7 @@ describe('cleanText', () => {
     expect(cleanText('a\u0000b\u0007c\u001bd\u007fe\u0085f')).toBe('abcdef');
     expect(cleanText('Niñas 😀 👩🏽‍⚕️\r\nsegunda')).toBe('Niñas 😀 👩🏽‍⚕️\nsegunda');
     expect(cleanText('mitad \ud83d sola')).toBe('mitad  sola');
+    expect(cleanText('factura\u202Efdp.exe y \u2066aislado\u2069')).toBe('facturafdp.exe y aislado');
   });
   it('cuts at 32,767 characters with a marker saying how long the text was', () => {
     const out = cleanText('x'.repeat(40_000));

@@ -5,7 +5,8 @@
 export const EXCEL_CELL_MAX = 32_767;
 
 // C0 and C1 controls except tab and line feed; U+FFFE/U+FFFF are not characters. XML (XLSX) refuses them.
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+// Bidirectional overrides and isolates too: they make a cell read differently from what it holds.
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]/g;
 // Halves of a surrogate pair left alone (an emoji cut in two somewhere upstream).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // A cell starting like this is run as a formula by spreadsheet programs (CSV injection).
