@@ -75,7 +75,7 @@ export interface ImportResult {
   enviados?: number;
   borradores?: number;
   /**
-   * Rows saved as drafts with something still blocking their sending (at most maxErrors), each with its
+   * Rows saved as drafts with something still blocking their sending (at most 1,000), each with its
    * pending list as the records API answers `pending`: with enviar=1 the required files; as drafts, every rule
    * of sending (so a person learns at once what is still missing or inconsistent).
    */
@@ -99,6 +99,8 @@ export function importStatus(enviar: boolean, imported: number, drafts: number):
 /** Most data rows in one file: beyond this, split the file (keeps one transaction reasonable). */
 export const MAX_ROWS = 200_000;
 const BATCH = 500;
+/** Rows listed in `pendientes` (all are counted in `conPendientes`): a 100,000-row draft import answers in kilobytes. */
+const MAX_PENDING_LISTED = 1000;
 
 interface Binding {
   index: number;
@@ -459,7 +461,7 @@ class ImportRun {
       if (b.needsFiles.length) this.heldBack++;
       if (!b.needsFiles.length && !b.pending.length) return;
       this.withPending++;
-      if (this.pendientes.length >= this.maxErrors) return;
+      if (this.pendientes.length >= Math.min(this.maxErrors, MAX_PENDING_LISTED)) return;
       const files = b.needsFiles.map((f) => ({
         field: f.key,
         column: null,

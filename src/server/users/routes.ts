@@ -1,6 +1,6 @@
 // User accounts (administrador only): create, change role or institution, disable, reset the password or
-// the second factor, unlock (and lift a network address's sign-in limit); the list shows the last sign-in. Every change is audited, and a change that
-// alters what the person may reach ends the person's sessions.
+// the second factor, unlock (and lift a network address's sign-in limit); the list shows the last sign-in.
+// Every change is audited, and a change that alters what the person may reach ends the person's sessions.
 import crypto from 'node:crypto';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -305,7 +305,8 @@ export async function userRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   // Network addresses with failed sign-ins in the current window. An office behind one shared address shares
-  // the limit, so the administration can see which addresses are held back and lift a block (audited) instead of waiting.
+  // the limit, so the administration sees which addresses are held back and lifts a block (audited) instead
+  // of everyone there waiting out the window.
   r.get('/api/v1/login-blocks', { schema: { tags, summary: 'Direcciones de red con inicios de sesión fallidos en la ventana actual' } }, async (req) => {
     admin(req.actor!);
     const rows = await currentHits(ctx.db, LOGIN_IP);
@@ -313,7 +314,7 @@ export async function userRoutes(app: FastifyInstance, ctx: Ctx) {
     return { limite: LOGIN_IP.max, ventanaMinutos: LOGIN_IP.windowSec / 60, items: rows.map((x) => ({ ip: x.key, fallos: x.hits, bloqueada: x.hits >= LOGIN_IP.max, hasta })) };
   });
 
-  r.post('/api/v1/login-blocks/unblock', { schema: { tags, summary: 'Levantar el freno de una dirección de red (sus fallos vuelven a cero)', body } }, async (req) => {
+  r.post('/api/v1/login-blocks/unblock', { schema: { tags, summary: 'Levantar el bloqueo de una dirección de red (sus intentos fallidos vuelven a cero)', body } }, async (req) => {
     const a = req.actor!;
     admin(a);
     const ip = str(req.body.ip);
