@@ -2,7 +2,6 @@
 // filtered by user, institution, record, action, module and dates; and a check of the hash chain that names
 // the first altered or removed entry. The trail is read-only: nothing here edits or deletes an entry.
 import { Alert, Button, Grid, Group, MultiSelect, Paper, Select, Table, Text, TextInput } from '@mantine/core';
-import { DateInput, DatesProvider } from '@mantine/dates';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useCatalog } from '../../api/catalogs';
 import { ApiError, errorMessage } from '../../api/client';
@@ -12,33 +11,11 @@ import type { Role } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtDateTime, fmtNumber } from '../../lib/format';
+import { DayInput } from '../../components/DayInput';
 import { useAuditActions, useAuditTrail, useVerifyChain, type AuditFilters, type AuditItem } from './api';
 
-function parseDmy(input: string): string | null {
-  const s = input.trim();
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-  const iso = m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null;
-  if (!iso) return null;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
-}
-
 function DateField({ label, value, onChange, error }: { label: string; value: string | null; onChange: (v: string | null) => void; error?: string }) {
-  return (
-    <DatesProvider settings={{ locale: 'es', firstDayOfWeek: 1 }}>
-      <DateInput
-        label={label}
-        value={value}
-        onChange={(x) => onChange(x ?? null)}
-        valueFormat="DD/MM/YYYY"
-        dateParser={(s) => parseDmy(s)}
-        placeholder="dd/mm/aaaa"
-        clearable
-        error={error}
-        popoverProps={{ withinPortal: true }}
-      />
-    </DatesProvider>
-  );
+  return <DayInput label={label} value={value} onChange={onChange} error={error} />;
 }
 
 /** A short, readable line for an entry's detail (sensitive victim fields are only ever named). */

@@ -3,11 +3,8 @@
 // change meaning. Official catalogs (INEGI, ISO, Ley General) are shown read-only: they change only by loading a
 // new edition. The server checks every rule; its field errors are shown next to each field.
 import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { DateInput, DatesProvider } from '@mantine/dates';
-import '@mantine/dates/styles.css';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
-import 'dayjs/locale/es';
 import { useMemo, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
 import { useUser } from '../../api/session';
@@ -15,40 +12,15 @@ import type { CatalogItem } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtDate } from '../../lib/format';
+import { DayInput } from '../../components/DayInput';
 import { todayMx } from '../../../modules/validate';
 import { catalogDetailQuery, catalogsQuery, useAddItem, useChangeItem, type CatalogDetail } from './api';
 
 /** Institutions and the Programa Nacional have their own screens; record references are lists of records, not values. */
 const NOT_HERE = (name: string) => name === 'institucion' || name === 'pn_accion' || name.endsWith('_ref');
 
-function parseDmy(input: string): string | null {
-  const s = input.trim();
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s) ?? null;
-  const iso = m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null;
-  if (!iso) return null;
-  const dt = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(dt.getTime()) && dt.toISOString().slice(0, 10) === iso ? iso : null;
-}
-
 function DateField(p: { label: string; description?: string; value: string | null; onChange: (v: string | null) => void; error?: string; required?: boolean }) {
-  return (
-    <DatesProvider settings={{ locale: 'es', firstDayOfWeek: 1 }}>
-      <DateInput
-        label={p.label}
-        description={p.description}
-        required={p.required}
-        value={p.value}
-        onChange={(x) => p.onChange(x ?? null)}
-        valueFormat="DD/MM/YYYY"
-        dateParser={(s) => parseDmy(s)}
-        placeholder="dd/mm/aaaa"
-        clearable
-        error={p.error}
-        popoverProps={{ withinPortal: true }}
-        maw={260}
-      />
-    </DatesProvider>
-  );
+  return <DayInput label={p.label} description={p.description} required={p.required} value={p.value} onChange={p.onChange} error={p.error} maw={260} />;
 }
 
 const fieldError = (e: unknown, field: string) => (e instanceof ApiError ? e.errors.find((x) => x.field === field)?.message : undefined);

@@ -1,14 +1,12 @@
 // Estadísticas de víctimas (art. 88 fr. VIII LGPSEDMTP): rows and optional columns among the legal
 // disaggregations and the module's other catalog fields, filters, table, chart and downloads.
 import { Alert, Button, Grid, Group, List, Paper, Select, Stack, Switch, Text } from '@mantine/core';
-import { DateInput, DatesProvider } from '@mantine/dates';
-import '@mantine/dates/styles.css';
-import 'dayjs/locale/es';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { useCatalog, useCatalogMaps } from '../../api/catalogs';
 import { useModule } from '../../api/modules';
 import type { FieldOut } from '../../api/types';
 import { CrossTable } from '../../components/CrossTable';
+import { DayInput } from '../../components/DayInput';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtDate, fmtNumber } from '../../lib/format';
@@ -34,14 +32,6 @@ const RECORD_DIMS: Dim[] = [
   { key: 'trimestre', label: 'Trimestre', catalog: null, multi: false },
   { key: 'institucion_id', label: 'Institución', catalog: 'institucion', multi: false },
 ];
-
-function parseDmy(input: string): string | null {
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(input.trim());
-  if (!m) return null;
-  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
-}
 
 export function StatsPage() {
   const { module: m, isPending, error } = useModule(MODULE);
@@ -109,62 +99,52 @@ export function StatsPage() {
         subtitle="Personas víctimas, ofendidas y posibles víctimas atendidas o identificadas, desagregadas como pide el art. 88, fracción VIII, de la Ley General."
       />
       <Paper withBorder p="md" radius="md" component="section" aria-label="Criterios de la tabla">
-        <DatesProvider settings={{ locale: 'es', firstDayOfWeek: 1 }}>
-          <Grid gap="md" align="flex-end">
-            <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
-              <Select label="Filas" data={dimData} value={rows} onChange={(v) => v && setRows(v)} searchable allowDeselect={false} maxDropdownHeight={360} />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
-              <Select
-                label="Columnas (opcional)"
-                placeholder="Sin columnas"
-                data={dimData.map((g) => ({ ...g, items: g.items.filter((i) => i.value !== rows) }))}
-                value={cols}
-                onChange={setCols}
-                searchable
-                clearable
-                maxDropdownHeight={360}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
-              <Select
-                label="Condición de la persona"
-                placeholder="Todas"
-                data={(condCat.data ?? []).map((i) => ({ value: i.code, label: i.label }))}
-                value={condicion}
-                onChange={setCondicion}
-                clearable
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-              <DateInput
-                label="Desde (fecha de identificación)"
-                placeholder="dd/mm/aaaa"
-                valueFormat="DD/MM/YYYY"
-                dateParser={parseDmy}
-                value={from}
-                onChange={(v) => setFrom(v ?? null)}
-                clearable
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-              <DateInput label="Hasta" placeholder="dd/mm/aaaa" valueFormat="DD/MM/YYYY" dateParser={parseDmy} value={to} onChange={(v) => setTo(v ?? null)} clearable />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-              <Switch label="Solo validados" description="Sin marcar: enviados y validados" checked={soloValidados} onChange={(e) => setSoloValidados(e.currentTarget.checked)} />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-              <Group gap="xs" justify="flex-end">
-                <Button component="a" href={statsFileUrl(MODULE, params, 'csv')} download variant="default">
-                  Descargar CSV
-                </Button>
-                <Button component="a" href={statsFileUrl(MODULE, params, 'xlsx')} download variant="default">
-                  Descargar XLSX
-                </Button>
-              </Group>
-            </Grid.Col>
-          </Grid>
-        </DatesProvider>
+        <Grid gap="md" align="flex-end">
+          <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
+            <Select label="Filas" data={dimData} value={rows} onChange={(v) => v && setRows(v)} searchable allowDeselect={false} maxDropdownHeight={360} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
+            <Select
+              label="Columnas (opcional)"
+              placeholder="Sin columnas"
+              data={dimData.map((g) => ({ ...g, items: g.items.filter((i) => i.value !== rows) }))}
+              value={cols}
+              onChange={setCols}
+              searchable
+              clearable
+              maxDropdownHeight={360}
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
+            <Select
+              label="Condición de la persona"
+              placeholder="Todas"
+              data={(condCat.data ?? []).map((i) => ({ value: i.code, label: i.label }))}
+              value={condicion}
+              onChange={setCondicion}
+              clearable
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+            <DayInput label="Desde (fecha de identificación)" value={from} onChange={setFrom} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+            <DayInput label="Hasta" value={to} onChange={setTo} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+            <Switch label="Solo validados" description="Sin marcar: enviados y validados" checked={soloValidados} onChange={(e) => setSoloValidados(e.currentTarget.checked)} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+            <Group gap="xs" justify="flex-end">
+              <Button component="a" href={statsFileUrl(MODULE, params, 'csv')} download variant="default">
+                Descargar CSV
+              </Button>
+              <Button component="a" href={statsFileUrl(MODULE, params, 'xlsx')} download variant="default">
+                Descargar XLSX
+              </Button>
+            </Group>
+          </Grid.Col>
+        </Grid>
       </Paper>
 
       {stats.error ? (

@@ -1,10 +1,8 @@
 // One input per field type, exhaustive over FieldType: a new type does not compile until it has one.
 import { Button, Group, MultiSelect, NumberInput, Radio, Select, Text, TextInput, Textarea } from '@mantine/core';
-import { DateInput, DatesProvider } from '@mantine/dates';
-import '@mantine/dates/styles.css';
-import 'dayjs/locale/es';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useCatalog } from '../../../api/catalogs';
+import { DayInput } from '../../../components/DayInput';
 import type { CatalogItem, FieldOut, FieldType } from '../../../api/types';
 import { FileField } from './FileField';
 import { todayMx } from './rules';
@@ -87,12 +85,14 @@ function NumberField(p: InputProps) {
       {...common(p)}
       value={typeof v === 'number' || typeof v === 'string' ? v : ''}
       onChange={(x) => p.onChange(x === '' ? null : x)}
-      allowDecimal={!isInt}
-      decimalScale={isInt ? 0 : 2}
+      // Whatever is typed stays as typed (3.5, -2) and the field's rule says what is wrong: stripping the
+      // point or the sign would turn 3.5 into 35 without a word.
+      allowDecimal
+      allowNegative
+      clampBehavior="none"
       step={p.f.step ?? 1}
       min={p.f.min ?? 0}
       max={p.f.max}
-      allowNegative={(p.f.min ?? 0) < 0}
       thousandSeparator={false}
       styles={{ wrapper: { maxWidth: 260 } }}
       inputMode={isInt ? 'numeric' : 'decimal'}
@@ -100,37 +100,17 @@ function NumberField(p: InputProps) {
   );
 }
 
-/** dd/mm/aaaa typed or picked; the value is the calendar date 'YYYY-MM-DD', never a Date (no time-zone shift). */
-export function parseDmy(input: string): string | null {
-  const s = input.trim();
-  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-  let y: number, mo: number, d: number;
-  if (m) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else return null;
-  const iso = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  const dt = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(dt.getTime()) && dt.toISOString().slice(0, 10) === iso ? iso : null;
-}
-
 function DateField(p: InputProps) {
   const v = typeof p.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p.value) ? p.value : null;
   return (
-    <DatesProvider settings={{ locale: 'es', firstDayOfWeek: 1 }}>
-      <DateInput
-        {...common(p)}
-        value={v}
-        onChange={(x) => p.onChange(x ?? null)}
-        valueFormat="DD/MM/YYYY"
-        dateParser={(s) => parseDmy(s)}
-        placeholder="dd/mm/aaaa"
-        maxDate={p.f.notAfterToday ? todayMx() : undefined}
-        clearable
-        allowDeselect
-        styles={{ wrapper: { maxWidth: 260 } }}
-        popoverProps={{ withinPortal: true }}
-      />
-    </DatesProvider>
+    <DayInput
+      {...common(p)}
+      value={v}
+      onChange={(x) => p.onChange(x)}
+      maxDate={p.f.notAfterToday ? todayMx() : undefined}
+      allowDeselect
+      styles={{ wrapper: { maxWidth: 260 } }}
+    />
   );
 }
 
