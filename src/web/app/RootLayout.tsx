@@ -10,9 +10,11 @@ import type { User } from '../api/types';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SessionGuard } from './SessionGuard';
+import { deniedReason, mayOpen } from './access';
 import { MfaEnrollPage } from '../features/auth/MfaEnrollPage';
 import { useLogout } from '../features/auth/api';
 import { NavLinkRouter } from '../components/links';
+import { NoAccess } from '../components/NoAccess';
 import { ErrorAlert, Loading } from '../components/QueryState';
 import { setTrainingTitle } from '../lib/format';
 
@@ -110,12 +112,12 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
         <NavLinkRouter to="/tabulados" label="Tabulados del art. 88" active={pathname === '/tabulados'} onClick={onNavigate} />
         <NavLinkRouter to="/tableros" label="Tableros" active={pathname === '/tableros'} onClick={onNavigate} />
         <NavLinkRouter to="/incidencia" label="Incidencia delictiva (SESNSP)" active={pathname === '/incidencia'} onClick={onNavigate} />
-        {(user.role === 'administrador' || user.role === 'validador') && (
+        {mayOpen('/duplicados', user) && (
           <NavLinkRouter to="/duplicados" label="Posibles duplicados" active={pathname === '/duplicados'} onClick={onNavigate} />
         )}
         <NavLinkRouter to="/publico" label="Publicación (página pública)" active={pathname === '/publico'} onClick={onNavigate} />
       </Box>
-      {user.role !== 'auditor' && (
+      {mayOpen('/programa', user) && (
         <Box mt="sm">
           <Text size="xs" fw={700} tt="uppercase" c="verde.8" px="sm" mb={4} component="h2" style={{ letterSpacing: 0.4 }}>
             Programa Nacional
@@ -124,18 +126,18 @@ function Navigation({ user, onNavigate }: { user: User; onNavigate: () => void }
           <NavLinkRouter to="/indicadores" label="Indicadores" active={pathname === '/indicadores'} onClick={onNavigate} />
           <NavLinkRouter to="/acuerdos" label="Seguimiento de acuerdos" active={pathname === '/acuerdos'} onClick={onNavigate} />
           <NavLinkRouter to="/cumplimiento" label="Cumplimiento del reporte" active={pathname === '/cumplimiento'} onClick={onNavigate} />
-          {(user.role === 'administrador' || user.role === 'validador') && (
+          {mayOpen('/informe-anual', user) && (
             <NavLinkRouter to="/informe-anual" label="Informe anual" active={pathname === '/informe-anual'} onClick={onNavigate} />
           )}
         </Box>
       )}
-      {user.role === 'administrador' && (
+      {mayOpen('/administracion', user) && (
         <Box mt="sm">
           <NavLinkRouter to="/administracion" label="Administración (cuentas e instituciones)" active={pathname === '/administracion'} onClick={onNavigate} />
           <NavLinkRouter to="/administracion/catalogos" label="Catálogos" active={pathname === '/administracion/catalogos'} onClick={onNavigate} />
         </Box>
       )}
-      {(user.role === 'administrador' || user.role === 'auditor') && (
+      {mayOpen('/bitacora', user) && (
         <Box mt="sm">
           <NavLinkRouter to="/bitacora" label="Bitácora de auditoría" active={pathname === '/bitacora'} onClick={onNavigate} />
         </Box>
@@ -151,6 +153,7 @@ function Shell({ user }: { user: User }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const training = useTraining();
   const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const denied = deniedReason(pathname, user);
   useEffect(() => {
     // Move focus to the page heading after navigation, for screen readers and keyboard users.
     const h1 = document.querySelector<HTMLElement>('main h1');
@@ -177,7 +180,7 @@ function Shell({ user }: { user: User }) {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="contenido" bg="white">
-        <Outlet />
+        {denied ? <NoAccess title="Pantalla no disponible para su rol" detail={denied} /> : <Outlet />}
       </AppShell.Main>
       <SessionGuard user={user} />
     </AppShell>
