@@ -343,6 +343,8 @@ describe.each(dbKinds())('registros (%s)', (kind) => {
     expect(stale.body.current.id).toBe(rec.id);
     expect(stale.body.current.version).toBe(2);
     expect(stale.body.current.contraparte).toBe('Primera persona que guarda');
+    // Who saved first, by name, so the two people can coordinate.
+    expect(stale.body.current.usuarios[stale.body.current.updated_by]).toMatch(/admin/);
     const g = await admin.get(`/api/v1/modules/convenios/records/${rec.id}`);
     expect(g.body.contraparte).toBe('Primera persona que guarda');
     expect(g.body.version).toBe(2);

@@ -273,7 +273,10 @@ export class RecordService {
       const row = await this.load(q, a, m, id, true);
       const current = toOut(m, row);
       if (current.version !== version)
-        throw new HttpError('conflict', 'Otra persona guardó este registro antes que usted. Revise los cambios y vuelva a guardar.', undefined, { current });
+        // With the names of who saved (usuarios), so the two people can talk to each other.
+        throw new HttpError('conflict', 'Otra persona guardó este registro antes que usted. Revise los cambios y vuelva a guardar.', undefined, {
+          current: { ...current, usuarios: (await displayHelpers(q, m, current)).usuarios },
+        });
       if (current.estatus === 'validado') throw new HttpError('invalid_state', 'El registro está validado: para modificarlo, primero debe reabrirse indicando el motivo.');
       const c = await this.check(q, a, m, body, { id, institucion_id: current.institucion_id as string, created_at: current.created_at as string });
       // enviado records must keep satisfying every rule (spec §1.3); drafts and devueltos save as drafts.

@@ -56,12 +56,16 @@ export function ConflictDialog({
   onClose: () => void;
 }) {
   const cur = conflict?.current ?? {};
+  const savedBy = (c: Record<string, unknown>) => {
+    const names = c.usuarios as Record<string, string> | undefined;
+    return typeof c.updated_by === 'string' ? names?.[c.updated_by] : undefined;
+  };
   const diff = conflict ? changedFields(fields, loaded, cur) : [];
   const show = (f: FieldOut, v: unknown) => fmtValue(f, v, maps) || '(vacío)';
   return (
     <Modal opened={conflict !== null} onClose={onClose} title="Otra persona guardó este registro antes que usted" size="xl" centered>
       <Text size="sm" mb="sm">
-        {cur.updated_at ? `El registro se guardó el ${fmtDateTime(cur.updated_at)}. ` : ''}
+        {cur.updated_at ? `${savedBy(cur) ? `${savedBy(cur)} lo guardó` : 'El registro se guardó'} el ${fmtDateTime(cur.updated_at)}. ` : ''}
         Su captura no se ha perdido. Revise lo que cambió la otra persona y elija cómo continuar: «Usar mis cambios» guarda lo que
         usted modificó y conserva lo demás que guardó la otra persona.
       </Text>
