@@ -221,6 +221,36 @@ describe.skipIf(!have)('navegador: flujos principales en SINTRA Capacitación', 
     await axe(enlace, 'registro enviado (unidad especializada)');
   });
 
+  it('lo que no se puede usar se dice junto al campo: 3.5 en un conteo, una fecha que no existe o futura', async () => {
+    const p = await enlace.context().newPage();
+    await p.goto(`${env.base}/m/unidades_especializadas/nuevo`);
+    await heading(p, 'Nuevo registro');
+    const count = p.locator('#campo-personal_mujeres');
+    await count.fill('3.5');
+    await count.press('Tab');
+    // Kept as typed (never 35), and the field's rule names the problem.
+    expect(await count.inputValue()).toBe('3.5');
+    await p.getByText('«Personal: mujeres» debe ser un número entero.').first().waitFor();
+    await count.fill('-2');
+    await count.press('Tab');
+    expect(await count.inputValue()).toBe('-2');
+
+    const date = p.locator('#campo-fecha_creacion');
+    await date.fill('31/02/2026');
+    await date.press('Tab');
+    await p.getByText('«31/02/2026» no es una fecha válida: escríbala como día/mes/año, p. ej. 05/03/2026.').waitFor();
+    await date.fill('15/01/2099');
+    await date.press('Tab');
+    await p.getByText(/^15\/01\/2099 es posterior a \d{2}\/\d{2}\/\d{4}: la fecha no puede ser futura\.$/).waitFor();
+    // A short date with a two-digit year is understood.
+    await date.fill('5/3/19');
+    await date.press('Tab');
+    await expect.poll(() => date.inputValue()).toBe('05/03/2019');
+    expect(await p.getByText(/no es una fecha válida|no puede ser futura/).count()).toBe(0);
+    await shot(p, 'flujo-03b-errores-junto-al-campo');
+    await p.close();
+  });
+
   it('víctimas: el formulario completo, un error de validación anunciado y corregido, y el envío', async () => {
     const m = getModule('victimas')!;
     const values: Values = { ...m.example, folio_persona: 'NAV-2026-0001', entidad_federativa: '15', canalizada_a: ['CEAV', 'SNDIF'] };
@@ -398,6 +428,12 @@ describe.skipIf(!have)('navegador: flujos principales en SINTRA Capacitación', 
     const rows = validador.locator('main table tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain(unidadFolio);
+    // The status reads whole (never «Envi…») and is in view without scrolling sideways.
+    const badge = rows.first().locator('.mantine-Badge-label');
+    expect(await badge.textContent()).toBe('Devuelto'); // returned by the validator in an earlier step
+    expect(await badge.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    const box = await badge.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(validador.viewportSize()!.width);
     await shot(validador, 'flujo-13-busqueda-sin-acentos');
     await axe(validador, 'lista con búsqueda');
 

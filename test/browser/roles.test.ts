@@ -312,6 +312,19 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
 
     const p = await page();
     await signIn(p, env.base, 'cap.consulta');
+    // A screen outside the role, opened by its address: said plainly, without buttons that can only fail.
+    for (const [path, reason] of [
+      ['/administracion', 'Solo la administración gestiona cuentas'],
+      ['/informe-anual', 'El informe anual lo genera la Secretaría Técnica'],
+      ['/m/capacitacion/nuevo', 'Su rol no captura registros'],
+    ] as const) {
+      await p.goto(`${env.base}${path}`);
+      await heading(p, 'Pantalla no disponible para su rol');
+      await p.getByRole('alert').filter({ hasText: reason }).waitFor();
+      expect(await p.getByRole('button', { name: /Nueva cuenta|Nuevo corte|Guardar/ }).count(), path).toBe(0);
+    }
+    await axe(p, 'pantalla no disponible para el rol (consulta)');
+    await p.goto(`${env.base}/`);
     const nav = p.getByRole('navigation', { name: 'Navegación principal' });
     await nav.getByRole('link', { name: 'Estadísticas de víctimas' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Atención a víctimas' }).count()).toBe(0);

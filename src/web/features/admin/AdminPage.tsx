@@ -52,6 +52,7 @@ function UserStatus({ u }: { u: AdminUser }) {
 
 function UsersTab() {
   const users = useUsers();
+  const ent = useCatalog('entidad');
   const act = useUserAction();
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<{ title: string; body: string } | null>(null);
@@ -117,7 +118,11 @@ function UsersTab() {
                   </Table.Td>
                   <Table.Td>
                     {ROLE_LABELS[u.role]}
-                    {u.entidad && <Text size="xs" c="dimmed">Entidad {u.entidad}</Text>}
+                    {u.entidad && (
+                      <Text size="xs" c="dimmed">
+                        {ent.data?.find((e) => e.code === u.entidad)?.label ?? `Entidad ${u.entidad}`}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>{u.institucion_nombre ?? u.institucion_id}</Table.Td>
                   <Table.Td miw={220}>

@@ -19,7 +19,7 @@ const TASKS: { estatus: Estatus; label: (n: number) => string; color: string }[]
 
 export function Awaits({ user, modules }: { user: User; modules: ModuleOut[] }) {
   // Validators (the Secretaría Técnica included) are awaited by what was sent; the enlace by what came back and its drafts.
-  const tasks = can.readRecords(user) ? TASKS.filter((t) => (can.validate(user) ? t.estatus === 'enviado' : can.write(user))) : [];
+  const tasks = can.readRecords(user) ? TASKS.filter((t) => (can.validate(user) ? t.estatus === 'enviado' : can.write(user) && t.estatus !== 'enviado')) : [];
   const pairs = tasks.flatMap((t) => modules.map((m) => ({ t, m })));
   // The same queries (and cache) as the module cards' counts.
   const counts = useQueries({ queries: pairs.map(({ t, m }) => recordCountQuery(m.key, t.estatus)) });

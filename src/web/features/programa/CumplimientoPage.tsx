@@ -8,7 +8,8 @@ import { useCompliance } from './api';
 const YEARS = Array.from({ length: new Date().getFullYear() - 2011 }, (_, i) => String(2012 + i)).reverse();
 
 export function CumplimientoPage() {
-  const [anio, setAnio] = useState(String(new Date().getFullYear()));
+  // The last closed year: the current one is still being reported.
+  const [anio, setAnio] = useState(String(new Date().getFullYear() - 1));
   const [trimestre, setTrimestre] = useState<string | null>(null);
   const q = useCompliance({ anio, trimestre: trimestre ?? undefined });
   return (

@@ -57,7 +57,7 @@ export function DeletedPage() {
           </AnchorLink>
         }
       />
-      <TextInput label="Buscar" description="Folio o texto del registro; sin distinguir acentos" type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={320} />
+      <TextInput label="Buscar" description="Folio o texto escrito en el registro (no las opciones de las listas); sin distinguir acentos" type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={320} />
       <Text aria-live="polite" fw={600}>
         {total === undefined ? ' ' : plural(total, 'registro eliminado', 'registros eliminados')}
       </Text>

@@ -85,6 +85,8 @@ function ModuleList({ m }: { m: ModuleOut }) {
         </AnchorLink>
       ),
     },
+    // Right after the folio: the column people look for first stays in view on a narrow screen.
+    { key: 'estatus', label: 'Estatus', sortable: true, render: (r) => <StatusBadge estatus={r.estatus} /> },
     ...(showInstitution
       ? [
           {
@@ -115,7 +117,6 @@ function ModuleList({ m }: { m: ModuleOut }) {
         );
       },
     })),
-    { key: 'estatus', label: 'Estatus', sortable: true, render: (r) => <StatusBadge estatus={r.estatus} /> },
     { key: 'updated_at', label: 'Última modificación', sortable: true, render: (r) => fmtDateTime(r.updated_at) },
   ];
 
@@ -156,7 +157,7 @@ function ModuleList({ m }: { m: ModuleOut }) {
         <Group align="flex-end" gap="sm" wrap="wrap">
           <TextInput
             label="Buscar"
-            description="Folio o texto del registro; sin distinguir acentos"
+            description="Folio o texto escrito en el registro (no las opciones de las listas); sin distinguir acentos"
             type="search"
             value={q}
             onChange={(e) => setQ(e.currentTarget.value)}
@@ -229,7 +230,7 @@ function ModuleList({ m }: { m: ModuleOut }) {
                       key={c.key}
                       aria-sort={active ? (sortDesc ? 'descending' : 'ascending') : undefined}
                       scope="col"
-                      style={{ minWidth: c.key === 'folio_sintra' || c.key === 'estatus' ? undefined : 96, verticalAlign: 'bottom' }}
+                      style={{ minWidth: c.key === 'folio_sintra' ? undefined : c.key === 'estatus' ? 112 : 96, verticalAlign: 'bottom' }}
                     >
                       {c.sortable ? (
                         <button type="button" className="sintra-th-button" onClick={() => toggleSort(c.key)}>
