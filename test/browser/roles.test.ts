@@ -107,7 +107,9 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
     const c = await newContext(browser);
     contexts.push(c);
     const p = await c.newPage();
-    p.on('dialog', (d) => void d.accept()); // window.confirm of the account actions
+    // The app asks in its own dialogs; a browser confirm would be a regression, so it is refused (leaving a page
+    // with unsaved input is still allowed).
+    p.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
     return p;
   }
   async function api(base: string, username: string, password?: string): Promise<APIRequestContext> {
@@ -182,14 +184,19 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
     expect(await row().textContent()).toContain('2 pasos');
 
     // Reset the second factor, then the password: the temporary password works without a code.
-    const action = async (item: string) => {
+    /** The menu item, then the application's confirmation dialog (its button names the action). */
+    const action = async (item: string, confirm: string) => {
       await row().getByRole('button', { name: `Acciones de ${NEW_USER}` }).click();
       await p.getByRole('menuitem', { name: item }).click();
+      const ask = p.getByRole('dialog', { name: confirm });
+      await ask.getByText(`la cuenta «${NEW_USER}»?`, { exact: false }).waitFor();
+      await ask.getByRole('button', { name: confirm }).click();
+      await ask.waitFor({ state: 'detached' });
     };
-    await action('Restablecer verificación en dos pasos');
+    await action('Restablecer verificación en dos pasos', 'Restablecer verificación');
     await main.getByRole('alert').filter({ hasText: 'Verificación en dos pasos restablecida' }).waitFor();
     await expect.poll(() => row().textContent()).not.toContain('2 pasos');
-    await action('Restablecer contraseña');
+    await action('Restablecer contraseña', 'Restablecer contraseña');
     const notice = main.getByRole('alert').filter({ hasText: `Contraseña temporal de «${NEW_USER}»` });
     await notice.waitFor();
     const temp = (await notice.locator('code').textContent())!.trim();
@@ -202,7 +209,7 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
     expect(r1.status(), await r1.text()).toBe(200);
     expect(((await r1.json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);
 
-    await action('Desactivar');
+    await action('Desactivar', 'Desactivar');
     await expect.poll(() => row().textContent()).toContain('Desactivada');
     const r2 = await relogin.post('/api/v1/auth/login', { data: { username: NEW_USER, password: temp } });
     expect(r2.status()).toBe(401);
@@ -253,6 +260,9 @@ describe.skipIf(!have)('navegador: roles y edición de registros en SINTRA Capac
     await shotPage(p, 'roles-07a-admin-bloqueos-por-red');
     await axe(p, 'administración: bloqueos por red');
     await row.getByRole('button', { name: 'Levantar bloqueo' }).click();
+    const ask = p.getByRole('dialog', { name: 'Levantar bloqueo' });
+    await axe(p, 'administración: confirmar que se levanta un bloqueo');
+    await ask.getByRole('button', { name: 'Levantar bloqueo' }).click();
     await panel.getByRole('alert').filter({ hasText: 'Bloqueo levantado' }).waitFor();
     await expect.poll(() => panel.getByText('Ninguna dirección tiene intentos fallidos en la ventana actual.').count()).toBe(1);
     expect((await office.post('/api/v1/auth/login', { data: { username: 'cap.consulta', password: DEMO_PASSWORD } })).status()).toBe(200);

@@ -8,6 +8,7 @@ import { ApiError, errorMessage } from '../../api/client';
 import { useCatalog } from '../../api/catalogs';
 import { ROLE_LABELS } from '../../api/session';
 import type { Role } from '../../api/types';
+import { useConfirm } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { fmtDateTime } from '../../lib/format';
@@ -50,6 +51,15 @@ function UserStatus({ u }: { u: AdminUser }) {
   );
 }
 
+/** The confirming button of each account action. */
+const CONFIRM: Record<UserAction, string> = {
+  disable: 'Desactivar',
+  enable: 'Reactivar',
+  'reset-password': 'Restablecer contraseña',
+  'reset-mfa': 'Restablecer verificación',
+  unlock: 'Desbloquear',
+};
+
 function UsersTab() {
   const users = useUsers();
   const ent = useCatalog('entidad');
@@ -58,9 +68,11 @@ function UsersTab() {
   const [notice, setNotice] = useState<{ title: string; body: string } | null>(null);
   const [filter, setFilter] = useState('');
 
+  const [ask, confirmDialog] = useConfirm();
   /** `label` asks (¿Desactivar la cuenta «x»?), `done` titles the notice afterwards (Cuenta desactivada). */
-  const run = (u: AdminUser, action: UserAction, label: string, done: string) => {
-    if (!window.confirm(`¿${label} la cuenta «${u.username}»?`)) return;
+  const run = async (u: AdminUser, action: UserAction, label: string, done: string) => {
+    const confirm = CONFIRM[action];
+    if (!(await ask({ title: confirm, message: `¿${label} la cuenta «${u.username}»?`, confirm, danger: action === 'disable' }))) return;
     act.mutate(
       { id: u.id, action },
       {
@@ -138,15 +150,15 @@ function UsersTab() {
                       </Menu.Target>
                       <Menu.Dropdown>
                         {u.active ? (
-                          <Menu.Item onClick={() => run(u, 'disable', 'Desactivar', 'Cuenta desactivada')}>Desactivar</Menu.Item>
+                          <Menu.Item onClick={() => void run(u, 'disable', 'Desactivar', 'Cuenta desactivada')}>Desactivar</Menu.Item>
                         ) : (
-                          <Menu.Item onClick={() => run(u, 'enable', 'Reactivar', 'Cuenta reactivada')}>Reactivar</Menu.Item>
+                          <Menu.Item onClick={() => void run(u, 'enable', 'Reactivar', 'Cuenta reactivada')}>Reactivar</Menu.Item>
                         )}
-                        <Menu.Item onClick={() => run(u, 'reset-password', 'Restablecer la contraseña de', 'Contraseña restablecida')}>Restablecer contraseña</Menu.Item>
-                        <Menu.Item disabled={!u.mfaEnabled} onClick={() => run(u, 'reset-mfa', 'Restablecer la verificación en dos pasos de', 'Verificación en dos pasos restablecida')}>
+                        <Menu.Item onClick={() => void run(u, 'reset-password', 'Restablecer la contraseña de', 'Contraseña restablecida')}>Restablecer contraseña</Menu.Item>
+                        <Menu.Item disabled={!u.mfaEnabled} onClick={() => void run(u, 'reset-mfa', 'Restablecer la verificación en dos pasos de', 'Verificación en dos pasos restablecida')}>
                           Restablecer verificación en dos pasos
                         </Menu.Item>
-                        <Menu.Item disabled={!u.locked && u.failedLogins === 0} onClick={() => run(u, 'unlock', 'Desbloquear', 'Cuenta desbloqueada')}>
+                        <Menu.Item disabled={!u.locked && u.failedLogins === 0} onClick={() => void run(u, 'unlock', 'Desbloquear', 'Cuenta desbloqueada')}>
                           Desbloquear
                         </Menu.Item>
                       </Menu.Dropdown>
@@ -158,6 +170,7 @@ function UsersTab() {
           </Table>
         </Table.ScrollContainer>
       </Loaded>
+      {confirmDialog}
       <Modal opened={creating} onClose={() => setCreating(false)} title="Nueva cuenta" size="lg">
         <NewUserForm onDone={() => setCreating(false)} />
       </Modal>
@@ -170,8 +183,10 @@ function AddressesTab() {
   const blocks = useLoginBlocks();
   const unblock = useUnblockAddress();
   const [done, setDone] = useState<string | null>(null);
-  const lift = (ip: string) => {
-    if (!window.confirm(`¿Levantar el bloqueo de la dirección ${ip}? Sus intentos fallidos vuelven a cero.`)) return;
+  const [ask, confirmDialog] = useConfirm();
+  const lift = async (ip: string) => {
+    const message = `¿Levantar el bloqueo de la dirección ${ip}? Sus intentos fallidos vuelven a cero y la acción queda en la bitácora.`;
+    if (!(await ask({ title: 'Levantar bloqueo', message, confirm: 'Levantar bloqueo' }))) return;
     unblock.mutate(ip, { onSuccess: () => setDone(`La dirección ${ip} puede volver a iniciar sesión.`) });
   };
   const items = blocks.data?.items ?? [];
@@ -182,6 +197,7 @@ function AddressesTab() {
         todo inicio de sesión desde ella hasta que termina la ventana. Si una oficina que comparte dirección quedó bloqueada y se confirmó que no es un
         ataque, puede levantar el bloqueo aquí; queda registrado en la bitácora.
       </Text>
+      {confirmDialog}
       {unblock.error && <Alert color="red" role="alert">{errorMessage(unblock.error)}</Alert>}
       {done && (
         <Alert color="green" title="Bloqueo levantado" withCloseButton onClose={() => setDone(null)}>
@@ -212,7 +228,7 @@ function AddressesTab() {
                   <Table.Td>{x.fallos}</Table.Td>
                   <Table.Td>{x.bloqueada ? <Badge color="red.9">Bloqueada hasta {fmtDateTime(x.hasta)}</Badge> : <Badge variant="light">Sin bloqueo</Badge>}</Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant={x.bloqueada ? 'filled' : 'subtle'} loading={unblock.isPending && unblock.variables === x.ip} onClick={() => lift(x.ip)}>
+                    <Button size="xs" variant={x.bloqueada ? 'filled' : 'subtle'} loading={unblock.isPending && unblock.variables === x.ip} onClick={() => void lift(x.ip)}>
                       {x.bloqueada ? 'Levantar bloqueo' : 'Poner en cero'}
                     </Button>
                   </Table.Td>

@@ -4,6 +4,7 @@ import { Accordion, Alert, Badge, Button, Group, Modal, NumberInput, Progress, S
 import { useState } from 'react';
 import { errorMessage, type FieldIssue, ApiError } from '../../api/client';
 import { useUser } from '../../api/session';
+import { useConfirm } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { usePrograma, useProgramaEdit, useProgramas, type Accion } from './api';
@@ -102,8 +103,10 @@ export function ProgramaPage() {
   const list = useProgramas();
   const del = useProgramaEdit();
   const [edit, setEdit] = useState<Edit | null>(null);
-  const remove = (path: string) => {
-    if (window.confirm('¿Eliminar este elemento del programa? Solo es posible si ningún registro está alineado a sus acciones.')) del.mutate({ method: 'DELETE', path });
+  const [ask, confirmDialog] = useConfirm();
+  const remove = async (path: string) => {
+    const message = '¿Eliminar este elemento del programa? Solo es posible si ningún registro está alineado a sus acciones.';
+    if (await ask({ title: 'Eliminar elemento del programa', message, confirm: 'Eliminar', danger: true })) del.mutate({ method: 'DELETE', path });
   };
   return (
     <>
@@ -117,6 +120,7 @@ export function ProgramaPage() {
           </>
         }
       />
+      {confirmDialog}
       {del.error && <Alert color="red" mb="sm">{errorMessage(del.error)}</Alert>}
       {q.isLoading ? (
         <Loading />
@@ -144,7 +148,7 @@ export function ProgramaPage() {
                         <Group gap="xs">
                           <Button size="compact-xs" variant="light" onClick={() => setEdit({ title: `Nueva acción en ${e.numero}`, method: 'POST', path: `/programa/estrategias/${e.id}/acciones`, fields: ['numeroTexto', 'texto', 'tipo_accion', 'institucion_coordinadora', 'instituciones_responsables'], initial: { numero: `${e.numero}.` } })}>Agregar acción</Button>
                           <Button size="compact-xs" variant="subtle" onClick={() => setEdit({ title: `Estrategia ${e.numero}`, method: 'PUT', path: `/programa/estrategias/${e.id}`, fields: ['texto'], initial: { texto: e.texto } })}>Editar</Button>
-                          <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove(`/programa/estrategias/${e.id}`)}>Eliminar</Button>
+                          <Button size="compact-xs" variant="subtle" color="red" onClick={() => void remove(`/programa/estrategias/${e.id}`)}>Eliminar</Button>
                         </Group>
                       )}
                     </Group>
@@ -154,7 +158,7 @@ export function ProgramaPage() {
                         a={a}
                         admin={admin}
                         onEdit={() => setEdit({ title: `Acción ${a.numero}`, method: 'PUT', path: `/programa/acciones/${a.id}`, fields: ['texto', 'tipo_accion', 'institucion_coordinadora', 'instituciones_responsables'], initial: { ...a, instituciones_responsables: a.instituciones_responsables.join(', ') } })}
-                        onDelete={() => remove(`/programa/acciones/${a.id}`)}
+                        onDelete={() => void remove(`/programa/acciones/${a.id}`)}
                       />
                     ))}
                   </Stack>
