@@ -59,8 +59,9 @@ function UserMenu({ user }: { user: User }) {
             <Text size="sm" fw={600} c="white" lh={1.3} truncate="end" maw="100%">
               {user.nombre ?? user.username}
             </Text>
-            <Text size="xs" c="white" lh={1.3} visibleFrom="sm" truncate="end" maw="100%">
-              {user.institucion_nombre} · {ROLE_LABELS[user.role]}
+            {/* The role first: a long institution name is what gets cut, never what the person may do. */}
+            <Text size="xs" c="white" lh={1.3} visibleFrom="sm" truncate="end" maw="100%" title={`${ROLE_LABELS[user.role]} · ${user.institucion_nombre ?? ''}`}>
+              {ROLE_LABELS[user.role]} · {user.institucion_nombre}
             </Text>
           </Stack>
         </UnstyledButton>

@@ -10,7 +10,7 @@ import { ROLE_LABELS, useUser } from '../../api/session';
 import type { Role } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
-import { fmtDateTime, fmtNumber } from '../../lib/format';
+import { fmtDateTime, fmtNumber, plural } from '../../lib/format';
 import { DayInput } from '../../components/DayInput';
 import { useAuditActions, useAuditTrail, useVerifyChain, type AuditFilters, type AuditItem } from './api';
 
@@ -179,7 +179,7 @@ export function AuditPage() {
           </Button>
           {total !== undefined && (
             <Text size="sm" c="dimmed" aria-live="polite">
-              {fmtNumber(total)} entrada(s)
+              {plural(total, 'entrada', 'entradas')}
             </Text>
           )}
         </Group>

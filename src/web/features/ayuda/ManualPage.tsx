@@ -10,7 +10,7 @@ import type { CatalogItem } from '../../api/types';
 import { ButtonLink } from '../../components/links';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
-import { fmtNumber } from '../../lib/format';
+import { fmtNumber, plural } from '../../lib/format';
 import { allFields, describeCond, type CatalogLookup } from '../../../modules/validate';
 import { fieldCatalog, type FieldDef, type FieldType, type ModuleDef } from '../../../modules/types';
 import { localDef } from '../records/form/rules';
@@ -250,7 +250,7 @@ function fieldRules(f: FieldDef, label: (k: string) => string, cond: (c: NonNull
   if (f.stateField) out.push(`Debe pertenecer a «${label(f.stateField)}».`);
   if (f.otro) out.push('Si elige «Otro», especifique (hasta 120 caracteres).');
   if (f.type === 'archivo')
-    out.push(`Hasta ${n(f.files?.maxFiles ?? 5)} archivo(s)${f.files?.kinds ? ` (${f.files.kinds.join(', ').toUpperCase()})` : ''} de ${n(f.files?.maxMb ?? 20)} MB como máximo.`);
+    out.push(`Hasta ${plural(f.files?.maxFiles ?? 5, 'archivo', 'archivos')}${f.files?.kinds ? ` (${f.files.kinds.join(', ').toUpperCase()})` : ''} de ${n(f.files?.maxMb ?? 20)} MB como máximo.`);
   if (f.sensitivity === 'S') out.push('Dato sensible: se protege en las estadísticas.');
   return out;
 }

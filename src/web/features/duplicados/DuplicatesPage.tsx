@@ -7,7 +7,7 @@ import { useCatalogMaps, labelOf } from '../../api/catalogs';
 import { errorMessage } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
-import { fmtDate, fmtDateTime } from '../../lib/format';
+import { fmtDate, fmtDateTime, plural } from '../../lib/format';
 import { useDetect, useDuplicates, useReview, type DupPair, type DupRecord } from './api';
 
 const ROWS: { key: keyof DupRecord; label: string; catalog?: string }[] = [
@@ -40,7 +40,7 @@ function PairCard({ pair, maps }: { pair: DupPair; maps: Parameters<typeof label
         <Group gap="xs">
           <Badge color={pair.estatus === 'pendiente' ? 'yellow' : pair.estatus === 'confirmado' ? 'red' : 'gray'}>{pair.estatus}</Badge>
           <Text size="sm">
-            {pair.criterio === 'operativo' ? 'Mismo operativo de rescate' : `Fechas de identificación a ${pair.dias_diferencia} día(s)`}
+            {pair.criterio === 'operativo' ? 'Mismo operativo de rescate' : `Fechas de identificación a ${plural(pair.dias_diferencia ?? 0, 'día', 'días')} de distancia`}
           </Text>
         </Group>
         <Text size="xs" c="dimmed">

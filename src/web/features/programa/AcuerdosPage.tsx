@@ -2,6 +2,7 @@
 import { Badge, Group, Select, SimpleGrid, Switch, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { PageHeader } from '../../components/PageHeader';
+import { plural } from '../../lib/format';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { useCommitments, type Resumen } from './api';
 
@@ -66,7 +67,7 @@ export function AcuerdosPage() {
                     <Table.Td>{a.nombre_organo} (sesión {a.numero_sesion}, {a.fecha_sesion})</Table.Td>
                     <Table.Td>{a.descripcion_acuerdo}</Table.Td>
                     <Table.Td>
-                      <Group gap={4}>{a.fecha_compromiso ?? '—'}{a.vencido && <Badge color="red" size="sm">Vencido hace {a.dias_vencido} día(s)</Badge>}</Group>
+                      <Group gap={4}>{a.fecha_compromiso ?? '—'}{a.vencido && <Badge color="red" size="sm">Vencido hace {plural(a.dias_vencido ?? 0, 'día', 'días')}</Badge>}</Group>
                     </Table.Td>
                     <Table.Td>{a.estado_seguimiento}</Table.Td>
                     <Table.Td>{a.porcentaje_avance} %</Table.Td>

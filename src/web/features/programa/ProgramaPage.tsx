@@ -6,6 +6,7 @@ import { errorMessage, type FieldIssue, ApiError } from '../../api/client';
 import { useUser } from '../../api/session';
 import { useConfirm } from '../../components/Confirm';
 import { PageHeader } from '../../components/PageHeader';
+import { plural } from '../../lib/format';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { usePrograma, useProgramaEdit, useProgramas, type Accion } from './api';
 
@@ -71,7 +72,7 @@ function AccionRow({ a, admin, onEdit, onDelete }: { a: Accion; admin: boolean; 
           <Text span fw={700}>{a.codigo}</Text> {a.texto}
           {a.tipo_accion && <Text span c="dimmed"> · {a.tipo_accion}</Text>}
         </Text>
-        <Badge variant="light" color={a.registros ? 'verde' : 'gray'}>{a.registros} registro(s) validado(s)</Badge>
+        <Badge variant="light" color={a.registros ? 'verde' : 'gray'}>{plural(a.registros, 'registro validado', 'registros validados')}</Badge>
       </Group>
       {a.avance !== null && (
         <Group gap="xs">

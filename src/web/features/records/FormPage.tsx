@@ -17,7 +17,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, Loading } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { draftsInMemoryOnly, loadDraft, removeDraft, saveDraft, type Draft } from '../../lib/drafts';
-import { fmtDateTime, fmtNumber } from '../../lib/format';
+import { fmtDateTime, fmtNumber, plural } from '../../lib/format';
 import { recordQuery, useSaveRecord, useWorkflow } from './api';
 import { ConflictDialog, mergeMine, type Conflict } from './form/ConflictDialog';
 import { useClearOnConditionEnd } from './form/conditional';
@@ -335,7 +335,7 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
     notifications.show({
       color: 'verde',
       title: estatus === 'enviado' ? 'Cambios guardados' : 'Borrador guardado',
-      message: `${rec.folio_sintra}${pend ? ` — ${pend} pendiente(s) antes de enviar` : ''}`,
+      message: `${rec.folio_sintra}${pend ? ` — ${plural(pend, 'pendiente', 'pendientes')} antes de enviar` : ''}`,
     });
     if (!recordId) {
       skipDraft.current = true;
@@ -561,7 +561,7 @@ function RecordForm({ m, record, user }: { m: ModuleOut; record: RecordOut | nul
               <div className="sintra-sticky-actions">
                 <Group justify="space-between" wrap="wrap" gap="sm">
                   <Text size="sm" aria-live="polite">
-                    {pendingCount === 0 ? 'Sin pendientes: el registro puede enviarse.' : `${fmtNumber(pendingCount)} pendiente(s) antes de enviar.`}
+                    {pendingCount === 0 ? 'Sin pendientes: el registro puede enviarse.' : `${plural(pendingCount, 'pendiente', 'pendientes')} antes de enviar.`}
                   </Text>
                   <Group gap="sm">
                     {record ? (

@@ -4,7 +4,7 @@ import { Anchor, Button, FileButton, Group, Input, List, Text } from '@mantine/c
 import { useState } from 'react';
 import { apiUrl, errorMessage } from '../../../api/client';
 import { fileInfo, rememberFile } from '../../../lib/drafts';
-import { fmtSize } from '../../../lib/format';
+import { fmtSize, plural } from '../../../lib/format';
 import { uploadAttachment } from '../api';
 import type { InputProps } from './inputs';
 
@@ -30,7 +30,7 @@ export function FileField(p: InputProps) {
     let current = ids;
     for (const file of files) {
       if (current.length >= rules.maxFiles) {
-        setProblem(`Se admiten a lo más ${rules.maxFiles} archivo(s).`);
+        setProblem(`Se admiten a lo más ${plural(rules.maxFiles, 'archivo', 'archivos')}.`);
         break;
       }
       if (file.size > rules.maxMb * 1024 * 1024) {
@@ -61,7 +61,7 @@ export function FileField(p: InputProps) {
         <>
           {p.description}
           {p.description ? ' ' : ''}
-          Formatos: {kinds}; hasta {rules.maxMb} MB por archivo y {rules.maxFiles} archivo(s).
+          Formatos: {kinds}; hasta {rules.maxMb} MB por archivo y {plural(rules.maxFiles, 'archivo', 'archivos')}.
         </>
       }
       error={problem ?? p.error}
